@@ -1,0 +1,83 @@
+"""Precomputed results the app reads instead of sweeping a dataset while a person waits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from mnistdash import store
+from mnistdash.config import CLASSIFIERS, NOISE_LEVELS, SEED
+from mnistdash.data import Split
+from mnistdash.zoo import load_all
+
+
+def bottleneck_codes(model, x: np.ndarray, batch: int = 5000) -> np.ndarray:
+    """(N, 28, 28) -> (N, 2): the bottleneck network's own 2-D layer."""
+    xt = torch.as_tensor(np.asarray(x, dtype=np.float32))
+    with torch.inference_mode():
+        return torch.cat([model.module.encode(xt[i : i + batch]) for i in range(0, len(xt), batch)]).numpy()
+
+
+def tsne_map(x: np.ndarray, quick: bool = False, seed: int = SEED) -> np.ndarray:
+    """t-SNE of the pixels (after PCA to 50 dims), (N, 28, 28) -> (N, 2)."""
+    from sklearn.decomposition import PCA
+    from sklearn.manifold import TSNE
+
+    flat = x.reshape(len(x), -1)
+    reduced = PCA(n_components=50, random_state=seed).fit_transform(flat)
+    tsne = TSNE(n_components=2, init="pca", perplexity=30, max_iter=250 if quick else 750, random_state=seed, n_jobs=2)
+    return tsne.fit_transform(reduced).astype(np.float32)
+
+
+def denoise_table(models: dict, test: Split, levels=NOISE_LEVELS, seed: int = SEED) -> dict[str, np.ndarray]:
+    """Accuracy of every classifier on noisy and on denoised test digits at each noise level."""
+    from mnistdash.train import noisy
+
+    denoiser = models["denoiser"]
+    names = [n for n in CLASSIFIERS if n in models]
+    clean = test.floats()
+    acc_noisy = np.zeros((len(names), len(levels)), np.float32)
+    acc_denoised = np.zeros_like(acc_noisy)
+    for j, sigma in enumerate(tqdm(levels, desc="denoise table", unit="level")):
+        x = noisy(clean, sigma, seed)
+        xd = denoiser.denoise(x)
+        for i, name in enumerate(names):
+            acc_noisy[i, j] = (models[name].predict_proba(x).argmax(1) == test.labels).mean()
+            acc_denoised[i, j] = (models[name].predict_proba(xd).argmax(1) == test.labels).mean()
+    return {"models": np.array(names), "levels": np.array(levels, np.float32), "noisy": acc_noisy, "denoised": acc_denoised}
+
+
+def build_artifacts(train: Split, test: Split, models_dir: str | Path | None = None, quick: bool = False, only=None) -> None:
+    """Class probabilities per classifier on both splits, the 2-D maps and the denoising table."""
+    models, errors = load_all(models_dir=models_dir)
+    for name, why in errors.items():
+        tqdm.write(f"skipping artifacts of {name}: {why}")
+    manifest = store.read_manifest(models_dir)
+    have = manifest.get("artifacts", {})
+    for name in tqdm([n for n in CLASSIFIERS if n in models], desc="probabilities", unit="model"):
+        if only is None or name in only or f"probs-{name}" not in have:
+            store.save_artifact(
+                f"probs-{name}",
+                {"test": models[name].predict_proba(test.floats()).astype(np.float16), "train": models[name].predict_proba(train.floats()).astype(np.float16)},
+                models_dir,
+            )
+    # Quick runs (tests, smoke runs) map and sweep a subset of the test set; full runs all of it.
+    subset = np.arange(2000 if quick else len(test))
+    if "bottleneck" in models and (only is None or "bottleneck" in only or "embedding" not in have):
+        tqdm.write(f"t-SNE of {len(subset)} test digits ...")
+        x = test.floats()[subset]
+        store.save_artifact(
+            "embedding",
+            {"index": subset, "bottleneck": bottleneck_codes(models["bottleneck"], x), "tsne": tsne_map(x, quick)},
+            models_dir,
+        )
+    if "denoiser" in models:
+        small = Split(test.images[subset], test.labels[subset])
+        store.save_artifact("denoise", denoise_table(models, small, levels=(0.0, 0.5) if quick else NOISE_LEVELS), models_dir)
+    if only is None or "cv-train" not in have:
+        from mnistdash.mislabels import cross_val_proba
+
+        store.save_artifact("cv-train", {"probs": cross_val_proba(train.floats(), train.labels, epochs=1 if quick else 6).astype(np.float16)}, models_dir)

@@ -1,0 +1,131 @@
+"""The `mnistdash` command line: train, evaluate, predict, mislabels."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(Exception):
+    """Bad input or arguments: printed as one line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2, no usage dump
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    from mnistdash.config import ALL_MODELS
+
+    p = _Parser(prog="mnistdash", description="What MNIST classifiers have learned and why they decide as they do.")
+    p.add_argument("--models-dir", type=Path, default=None, help="where the models live (default: models/)")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    t = sub.add_parser("train", help="rebuild the models and artifacts from the data, with fixed seeds")
+    t.add_argument("--only", nargs="+", metavar="NAME", choices=ALL_MODELS, help="train only these models")
+    t.add_argument("--quick", action="store_true", help="2,000 training digits, one epoch: for tests and smoke runs")
+    t.add_argument("--data-dir", type=Path, default=None, help="a folder of IDX or Kannada-MNIST npz files")
+
+    e = sub.add_parser("evaluate", help="recompute every model's test accuracy from the data")
+    e.add_argument("--json", action="store_true")
+    e.add_argument("--data-dir", type=Path, default=None)
+
+    pr = sub.add_parser("predict", help="label and probabilities for image files")
+    pr.add_argument("images", nargs="+", type=Path)
+    pr.add_argument("--model", default="cnn", help="a classifier name (default: cnn)")
+    pr.add_argument("--json", action="store_true")
+
+    m = sub.add_parser("mislabels", help="digits whose given label the models confidently reject")
+    m.add_argument("--split", choices=("test", "train"), default="test")
+    m.add_argument("--top", type=int, default=20)
+    m.add_argument("--json", action="store_true")
+    return p
+
+
+def _train(args) -> int:
+    from mnistdash.train import train_all
+
+    results = train_all(only=args.only, quick=args.quick, data_dir=args.data_dir, models_dir=args.models_dir)
+    for name, entry in results.items():
+        acc = entry.get("test_accuracy")
+        print(f"{name:<20} {'' if acc is None else f'{100 * acc:.2f}%':>8}  {entry['train_seconds']:>7.1f}s")
+    return 0
+
+
+def _evaluate(args) -> int:
+    from mnistdash.evaluate import evaluate_all, format_table
+
+    rows = evaluate_all(args.data_dir, args.models_dir)
+    print(json.dumps(rows, indent=2) if args.json else format_table(rows))
+    return 0
+
+
+def _predict(args) -> int:
+    import time
+
+    import numpy as np
+
+    from mnistdash import zoo
+    from mnistdash.config import CLASSIFIERS
+    from mnistdash.preprocess import preprocess_file
+
+    if args.model not in CLASSIFIERS:
+        raise UsageError(f"unknown model {args.model!r}; choose one of: {', '.join(CLASSIFIERS)}")
+    digits = np.stack([preprocess_file(path) for path in args.images])  # (N, 28, 28)
+    model = zoo.load(args.model, args.models_dir)
+    start = time.perf_counter()
+    probs = model.predict_proba(digits)
+    seconds = time.perf_counter() - start
+    out = [
+        {"image": str(path), "model": args.model, "label": int(p.argmax()), "probabilities": [round(float(v), 6) for v in p]}
+        for path, p in zip(args.images, probs)
+    ]
+    if args.json:
+        print(json.dumps(out, indent=2))
+    else:
+        for row in out:
+            top = sorted(enumerate(row["probabilities"]), key=lambda kv: -kv[1])[:3]
+            print(f"{row['image']}: {row['label']}  ({', '.join(f'{k}: {v:.3f}' for k, v in top)})")
+    print(f"{args.model}: {1000 * seconds / len(out):.2f} ms per image after loading", file=sys.stderr)
+    return 0
+
+
+def _mislabels(args) -> int:
+    from mnistdash.mislabels import rank_mislabels
+
+    if args.top < 1:
+        raise UsageError("--top must be at least 1")
+    rows = rank_mislabels(args.split, args.top, args.models_dir)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        print(f"{'index':>6} {'given':>5} {'suspected':>9} {'score':>6}")
+        for r in rows:
+            print(f"{r['index']:>6} {r['given']:>5} {r['suspected']:>9} {r['score']:>6.3f}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from mnistdash.data import DataError
+    from mnistdash.preprocess import ImageError
+    from mnistdash.store import StoreError
+
+    try:
+        args = _parser().parse_args(argv)
+        handler = {"train": _train, "evaluate": _evaluate, "predict": _predict, "mislabels": _mislabels}[args.command]
+        return handler(args)
+    except (UsageError, ImageError, DataError, StoreError) as exc:
+        print(f"mnistdash: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("mnistdash: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""Any image -> a 28x28 MNIST-style digit, the one path shared by the canvas, uploads and the CLI.
+
+As MNIST itself was made: light ink on dark paper, cropped to the ink, the longer side scaled to
+20 px with anti-aliasing keeping the aspect ratio, then placed in 28x28 so that the centre of mass
+sits at the centre.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_PIXELS = 25_000_000  # a 5000x5000 photo is plenty for a digit
+MAX_BYTES = 20 * 1024 * 1024
+INK_THRESHOLD = 0.25  # fraction of the ink's peak that counts as ink when cropping
+MIN_CONTRAST = 0.08  # peak minus background below this is a blank page
+
+
+class ImageError(ValueError):
+    """An input is not a usable image, or holds no digit; the message says what to do."""
+
+
+def load_image(source: bytes | str | Path, name: str | None = None) -> Image.Image:
+    """Open an image from bytes or a path with one-line errors (empty, not an image, truncated, huge)."""
+    label = name or (str(source) if not isinstance(source, bytes) else "the upload")
+    if not isinstance(source, bytes):
+        path = Path(source)
+        if not path.is_file():
+            raise ImageError(f"{label}: file not found")
+        if path.stat().st_size > MAX_BYTES:
+            raise ImageError(f"{label}: file is larger than {MAX_BYTES // 2**20} MB; use a smaller image of the digit")
+        source = path.read_bytes()
+    if len(source) == 0:
+        raise ImageError(f"{label}: the file is empty; choose a PNG or JPEG of a digit")
+    if len(source) > MAX_BYTES:
+        raise ImageError(f"{label}: file is larger than {MAX_BYTES // 2**20} MB; use a smaller image of the digit")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(source))
+            if image.width * image.height > MAX_PIXELS:
+                raise ImageError(f"{label}: image is {image.width}x{image.height} pixels, too large; use one under 25 megapixels")
+            image.load()
+    except ImageError:
+        raise
+    except UnidentifiedImageError:
+        raise ImageError(f"{label}: not an image Pillow can read; choose a PNG or JPEG of a digit") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageError(f"{label}: image is too large; use one under 25 megapixels") from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ImageError(f"{label}: the image is damaged or truncated ({exc}); save it again and retry") from None
+    return ImageOps.exif_transpose(image)
+
+
+def to_gray(image: Image.Image | np.ndarray) -> np.ndarray:
+    """Any PIL image or array (H, W), (H, W, 3), (H, W, 4) -> (H, W) float32 in [0, 1].
+
+    Transparent pixels are filled with the colour opposite to the ink, so white strokes on a
+    transparent canvas and black strokes on a transparent PNG both keep their contrast.
+    """
+    if isinstance(image, Image.Image):
+        if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+            image = image.convert("RGBA")
+        elif image.mode not in ("L", "RGB"):
+            image = image.convert("RGB")
+        arr = np.asarray(image)
+    else:
+        arr = np.asarray(image)
+    arr = arr.astype(np.float32)
+    if arr.size and arr.max() > 1.0:
+        arr = arr / 255.0
+    if arr.ndim == 2:
+        return arr
+    if arr.ndim != 3 or arr.shape[2] not in (1, 3, 4):
+        raise ImageError(f"image has shape {arr.shape}; expected (H, W), (H, W, 3) or (H, W, 4)")
+    if arr.shape[2] == 1:
+        return arr[..., 0]
+    gray = arr[..., :3] @ np.array([0.299, 0.587, 0.114], np.float32)
+    if arr.shape[2] == 4:
+        alpha = arr[..., 3]
+        if alpha.min() < 0.99:
+            opaque = alpha > 0.5
+            ink_is_light = bool(opaque.any() and gray[opaque].mean() > 0.5)
+            fill = 0.0 if ink_is_light else 1.0
+            gray = gray * alpha + fill * (1 - alpha)
+    return gray
+
+
+def _normalize_polarity(gray: np.ndarray) -> np.ndarray:
+    """Light ink on dark, background at 0 and the ink's peak at 1 (dark-on-light is detected)."""
+    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    if np.median(border) > 0.5:
+        gray = 1.0 - gray
+    background = float(np.median(gray))
+    peak = float(np.partition(gray.ravel(), -4)[-4])  # the 4th-brightest pixel: robust to a lone speck
+    if peak - background < MIN_CONTRAST:
+        raise ImageError("no digit found: the image is blank; draw or upload a digit")
+    return np.clip((gray - background) / (peak - background), 0, 1)
+
+
+def to_mnist(image: Image.Image | np.ndarray) -> np.ndarray:
+    """Any image -> (28, 28) float32 in [0, 1], white digit on black, centred by mass like MNIST."""
+    gray = _normalize_polarity(to_gray(image))
+    ink = gray > INK_THRESHOLD
+    if not ink.any():
+        raise ImageError("no digit found: the image is blank; draw or upload a digit")
+    gray = np.where(gray > INK_THRESHOLD * 0.5, gray, 0.0).astype(np.float32)  # drop paper texture
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    crop = gray[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    h, w = crop.shape
+    scale = 20.0 / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    small = np.asarray(Image.fromarray(crop, mode="F").resize(size, Image.Resampling.LANCZOS), dtype=np.float32)
+    small = np.clip(small, 0, None)
+    if small.max() <= 0:
+        raise ImageError("no digit found: the image is blank; draw or upload a digit")
+    small /= small.max()
+    # Centre of mass to the centre of a 28x28 frame (placed on a larger canvas, then cropped).
+    big = np.zeros((84, 84), np.float32)
+    top, left = 42 - small.shape[0] // 2, 42 - small.shape[1] // 2
+    big[top : top + small.shape[0], left : left + small.shape[1]] = small
+    ys, xs = np.indices(big.shape)
+    cy, cx = (ys * big).sum() / big.sum(), (xs * big).sum() / big.sum()
+    y0, x0 = int(round(cy - 14)), int(round(cx - 14))
+    out = big[y0 : y0 + 28, x0 : x0 + 28]
+    return np.clip(out, 0, 1).astype(np.float32)
+
+
+def preprocess_file(source: bytes | str | Path, name: str | None = None) -> np.ndarray:
+    """Bytes or a path -> the (28, 28) digit the models see."""
+    return to_mnist(load_image(source, name))

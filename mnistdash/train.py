@@ -1,0 +1,167 @@
+"""Training every model of the zoo from the embedded data with fixed seeds, with progress bars."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from tqdm.auto import tqdm
+
+from mnistdash import store
+from mnistdash.config import ALL_MODELS, DENOISE_SIGMA, SEED
+from mnistdash.data import Split, data_checksum, load_split
+from mnistdash.zoo import SPECS, bf16_available, build_module, config_to_json, linear_to_numpy, state_to_numpy
+from mnistdash.zoo.linear import LinearModel
+
+
+@dataclass
+class TrainConfig:
+    epochs: int = 20
+    batch: int = 128
+    lr: float = 3e-3
+    weight_decay: float = 1e-4
+    label_smoothing: float = 0.0
+    augment: bool = False
+    bf16: bool = False
+
+
+TRAIN: dict[str, TrainConfig] = {
+    "mlp": TrainConfig(epochs=25, batch=128, lr=2e-3, weight_decay=1e-4),
+    "mlp-deep": TrainConfig(epochs=30, batch=128, lr=2e-3, weight_decay=1e-4, augment=True, label_smoothing=0.05),
+    "cnn": TrainConfig(epochs=15, batch=128, lr=3e-3, weight_decay=5e-4, augment=True, label_smoothing=0.1, bf16=True),
+    "bottleneck": TrainConfig(epochs=30, batch=128, lr=2e-3, weight_decay=1e-4, augment=True),
+    "denoiser": TrainConfig(epochs=25, batch=128, lr=2e-3, weight_decay=0.0),
+}
+
+
+def noisy(x: np.ndarray | torch.Tensor, sigma: float, seed: int = SEED):
+    """Gaussian noise of std `sigma` on [0, 1] pixels, clipped; deterministic for a given seed."""
+    if isinstance(x, torch.Tensor):
+        g = torch.Generator().manual_seed(seed)
+        return (x + sigma * torch.randn(x.shape, generator=g)).clamp(0, 1)
+    rng = np.random.default_rng(seed)
+    return np.clip(x + sigma * rng.standard_normal(x.shape, dtype=np.float32), 0, 1).astype(np.float32)
+
+
+def augment(x: torch.Tensor, g: torch.Generator) -> torch.Tensor:
+    """Random rotation (12 deg), scale (10%), shear and shift (2.5 px) of a batch (N, 1, 28, 28)."""
+    n = x.shape[0]
+    u = lambda *shape: torch.rand(*shape, generator=g) * 2 - 1  # noqa: E731
+    ang, scale, shear, shift = u(n) * math.radians(12), 1 + u(n) * 0.1, u(n) * 0.25, u(n, 2) * (2.5 / 14)
+    cos, sin = torch.cos(ang) / scale, torch.sin(ang) / scale
+    theta = torch.stack([torch.stack([cos, -sin + shear, shift[:, 0]], 1), torch.stack([sin, cos, shift[:, 1]], 1)], 1)
+    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    return F.grid_sample(x, grid, align_corners=False, padding_mode="zeros")
+
+
+def _fit_torch(
+    module: torch.nn.Module,
+    cfg: TrainConfig,
+    x: torch.Tensor,  # (N, 1, 28, 28)
+    y: torch.Tensor,
+    loss_fn: Callable[[torch.nn.Module, torch.Tensor, torch.Tensor, torch.Generator], torch.Tensor],
+    desc: str,
+    seed: int,
+) -> None:
+    g = torch.Generator().manual_seed(seed)
+    opt = torch.optim.AdamW(module.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    steps_per_epoch = math.ceil(len(x) / cfg.batch)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=cfg.epochs * steps_per_epoch, pct_start=0.2)
+    bf16 = cfg.bf16 and bf16_available()
+    module.train()
+    for epoch in range(cfg.epochs):
+        perm = torch.randperm(len(x), generator=g)
+        bar = tqdm(range(0, len(x), cfg.batch), desc=f"{desc} {epoch + 1}/{cfg.epochs}", leave=False, unit="batch")
+        total = 0.0
+        for i in bar:
+            idx = perm[i : i + cfg.batch]
+            xb = augment(x[idx], g) if cfg.augment else x[idx]
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                loss = loss_fn(module, xb, y[idx], g)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+            total += loss.item()
+        bar.close()
+        tqdm.write(f"  {desc} epoch {epoch + 1}/{cfg.epochs}: loss {total / steps_per_epoch:.4f}")
+    module.eval()
+
+
+def _classify_loss(smoothing: float):
+    def loss(module, xb, yb, g):
+        return F.cross_entropy(module(xb).float(), yb, label_smoothing=smoothing)
+
+    return loss
+
+
+def _denoise_loss(module, xb, yb, g):
+    sigma = torch.rand(len(xb), 1, 1, 1, generator=g) * 0.8  # noise levels 0 .. 0.8
+    noisy_x = (xb + sigma * torch.randn(xb.shape, generator=g)).clamp(0, 1)
+    return F.binary_cross_entropy(module(noisy_x).float(), xb[:, 0])
+
+
+def accuracy(model, split: Split) -> float:
+    return float((model.predict_proba(split.floats()).argmax(1) == split.labels).mean())
+
+
+def train_model(name: str, train: Split, test: Split, quick: bool = False, seed: int = SEED):
+    """Fit one model; returns (model object, tensors, config json, train config json, seconds)."""
+    from mnistdash.zoo import from_tensors
+
+    family, config = SPECS[name]
+    start = time.perf_counter()
+    torch.manual_seed(seed)
+    np.random.seed(seed)
+    if family == "linear":
+        model = LinearModel(config).fit(train.floats(), train.labels)
+        tensors, train_cfg = linear_to_numpy(model), {}
+    else:
+        cfg = TRAIN[name]
+        if quick:
+            cfg = TrainConfig(**{**asdict(cfg), "epochs": 1})
+        module = build_module(family, config)
+        x = torch.from_numpy(train.floats()).unsqueeze(1)
+        y = torch.from_numpy(train.labels)
+        loss = _denoise_loss if family == "denoiser" else _classify_loss(cfg.label_smoothing)
+        _fit_torch(module, cfg, x, y, loss, name, seed)
+        tensors, train_cfg = state_to_numpy(module), asdict(cfg)
+        model = from_tensors(name, family, config, tensors)
+    return model, tensors, config_to_json(family, config), train_cfg, time.perf_counter() - start
+
+
+def train_all(
+    only: list[str] | None = None,
+    quick: bool = False,
+    data_dir: str | Path | None = None,
+    models_dir: str | Path | None = None,
+    seed: int = SEED,
+) -> dict[str, dict[str, Any]]:
+    """Train the named models (all by default), save them, then rebuild the precomputed artifacts."""
+    from mnistdash.artifacts import build_artifacts
+
+    torch.set_num_threads(2)
+    names = list(only) if only else list(ALL_MODELS)
+    train, test = load_split("train", data_dir), load_split("test", data_dir)
+    if quick:
+        train = Split(train.images[:2000], train.labels[:2000])
+    checksum = data_checksum(data_dir) if data_dir is not None else data_checksum()
+    results = {}
+    for name in tqdm(names, desc="models", unit="model"):
+        model, tensors, config, train_cfg, seconds = train_model(name, train, test, quick, seed)
+        if name == "denoiser":
+            metrics = {"test_mse_sigma_0.5": float(np.mean((model.denoise(noisy(test.floats(), DENOISE_SIGMA)) - test.floats()) ** 2))}
+        else:
+            metrics = {"test_accuracy": accuracy(model, test)}
+        params = int(sum(v.size for k, v in tensors.items() if not k.endswith(("running_mean", "running_var", "num_batches_tracked"))))
+        info = {"params": params, "seed": seed, "train_seconds": round(seconds, 1), "data_sha256": checksum, "train": train_cfg, "quick": quick, "n_train": len(train)}
+        results[name] = store.save_model(name, tensors, config, metrics, info, models_dir)
+        tqdm.write(f"{name}: {metrics} in {seconds:.0f}s")
+    build_artifacts(train, test, models_dir, quick=quick, only=names)
+    return results

@@ -1,0 +1,161 @@
+"""The model zoo: readable names -> families and configs, and one predict_proba interface for all."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import asdict, fields
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from mnistdash.zoo.linear import LinearConfig, LinearModel
+from mnistdash.zoo.nets import CNN, MLP, Bottleneck, BottleneckConfig, CNNConfig, Denoiser, DenoiserConfig, MLPConfig
+
+FAMILIES: dict[str, tuple[type, type]] = {
+    "mlp": (MLPConfig, MLP),
+    "cnn": (CNNConfig, CNN),
+    "bottleneck": (BottleneckConfig, Bottleneck),
+    "denoiser": (DenoiserConfig, Denoiser),
+}
+
+# name -> (family, config): the committed models.
+SPECS: dict[str, tuple[str, Any]] = {
+    "logreg-ovr": ("linear", LinearConfig("logreg-ovr")),
+    "logreg-multinomial": ("linear", LinearConfig("logreg-multinomial")),
+    "template-mean": ("linear", LinearConfig("template-mean")),
+    "template-contrast": ("linear", LinearConfig("template-contrast")),
+    "linear-mse": ("linear", LinearConfig("linear-mse", transform="binarize")),
+    "mlp": ("mlp", MLPConfig(hidden=(100,))),
+    "mlp-deep": ("mlp", MLPConfig(hidden=(500, 200, 50), dropout=0.2)),
+    "cnn": ("cnn", CNNConfig()),
+    "bottleneck": ("bottleneck", BottleneckConfig()),
+    "denoiser": ("denoiser", DenoiserConfig()),
+}
+
+DESCRIPTIONS = {
+    "logreg-ovr": "logistic regression, one-vs-rest (10 binary classifiers)",
+    "logreg-multinomial": "logistic regression, multinomial (softmax)",
+    "template-mean": "dot product with each class's mean image (unit norm)",
+    "template-contrast": "mean of the class minus mean of the rest, on centred pixels",
+    "linear-mse": "least squares to one-hot targets on binarized pixels",
+    "mlp": "MLP 784-100-10",
+    "mlp-deep": "MLP 784-500-200-50-10 with dropout",
+    "cnn": "convnet: conv5/32-conv5/64-conv3/128, batch norm, dropout, augmentation",
+    "bottleneck": "784-500-100-2-100-10 classifier with a 2-unit layer",
+    "denoiser": "denoising autoencoder 784-256-128-256-784",
+}
+
+
+def config_to_json(family: str, config: Any) -> dict[str, Any]:
+    return {"family": family, **asdict(config)}
+
+
+def config_from_json(data: dict[str, Any]) -> tuple[str, Any]:
+    data = dict(data)
+    family = data.pop("family")
+    cls = LinearConfig if family == "linear" else FAMILIES[family][0]
+    names = {f.name for f in fields(cls)}
+    kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in names}
+    return family, cls(**kwargs)
+
+
+@functools.cache
+def bf16_available() -> bool:
+    """True where the processor has native bf16 matrix support (AVX512-BF16 or AMX)."""
+    try:
+        flags = open("/proc/cpuinfo").read()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+class TorchClassifier:
+    """A frozen torch classifier in eval mode, safe to share between sessions."""
+
+    def __init__(self, name: str, module: nn.Module, use_bf16: bool = False):
+        self.name = name
+        self.module = module.eval()
+        for p in self.module.parameters():
+            p.requires_grad_(False)
+        self.use_bf16 = use_bf16 and bf16_available()
+
+    def logits(self, x: np.ndarray, batch: int = 2000) -> np.ndarray:
+        """(N, 28, 28) floats in [0, 1] -> (N, 10) logits (float32)."""
+        x = torch.as_tensor(np.asarray(x, dtype=np.float32))
+        out = []
+        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.use_bf16):
+            for i in range(0, len(x), batch):
+                out.append(self.module(x[i : i + batch]).float())
+        return torch.cat(out).numpy() if out else np.zeros((0, 10), np.float32)
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        z = self.logits(x)
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+
+class TorchDenoiser:
+    """A frozen denoising autoencoder: `denoise` maps (N, 28, 28) noisy floats to clean ones."""
+
+    def __init__(self, name: str, module: nn.Module):
+        self.name = name
+        self.module = module.eval()
+        for p in self.module.parameters():
+            p.requires_grad_(False)
+
+    def denoise(self, x: np.ndarray, batch: int = 2000) -> np.ndarray:
+        x = torch.as_tensor(np.asarray(x, dtype=np.float32))
+        with torch.inference_mode():
+            return torch.cat([self.module(x[i : i + batch]) for i in range(0, len(x), batch)]).numpy()
+
+
+def build_module(family: str, config: Any) -> nn.Module:
+    return FAMILIES[family][1](config)
+
+
+def state_to_numpy(module: nn.Module) -> dict[str, np.ndarray]:
+    return {k: v.detach().cpu().numpy() for k, v in module.state_dict().items()}
+
+
+def linear_to_numpy(model: LinearModel) -> dict[str, np.ndarray]:
+    return {"coef": model.coef_, "intercept": model.intercept_, "temperature": np.array([model.temperature_], np.float32)}
+
+
+def from_tensors(name: str, family: str, config: Any, tensors: dict[str, np.ndarray]):
+    """Rebuild a usable model from its config and stored arrays (nothing is guessed)."""
+    if family == "linear":
+        return LinearModel.from_arrays(config, tensors["coef"], tensors["intercept"], float(tensors["temperature"][0]))
+    module = build_module(family, config)
+    module.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in tensors.items()})
+    if family == "denoiser":
+        return TorchDenoiser(name, module)
+    return TorchClassifier(name, module, use_bf16=family == "cnn")
+
+
+def load(name: str, models_dir=None):
+    """Load one committed model, verified against the manifest; raises store.StoreError."""
+    from mnistdash import store
+
+    tensors, config_json, _ = store.load_model_files(name, models_dir)
+    try:
+        family, config = config_from_json(config_json)
+        return from_tensors(name, family, config, tensors)
+    except (KeyError, TypeError, ValueError, RuntimeError) as exc:
+        raise store.StoreError(f"{name}: weights do not fit its config ({exc.__class__.__name__}); run `mnistdash train --only {name}`") from None
+
+
+def load_all(names=None, models_dir=None) -> tuple[dict[str, Any], dict[str, str]]:
+    """(models, errors): every model that loads, and a one-line reason for each one that does not."""
+    from mnistdash import store
+    from mnistdash.config import ALL_MODELS
+
+    models, errors = {}, {}
+    for name in names or ALL_MODELS:
+        try:
+            models[name] = load(name, models_dir)
+        except store.StoreError as exc:
+            errors[name] = str(exc)
+    return models, errors

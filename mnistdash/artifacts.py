@@ -61,11 +61,14 @@ def build_artifacts(train: Split, test: Split, models_dir: str | Path | None = N
         if only is None or name in only or f"probs-{name}" not in have:
             store.save_artifact(
                 f"probs-{name}",
-                {"test": models[name].predict_proba(test.floats()).astype(np.float16), "train": models[name].predict_proba(train.floats()).astype(np.float16)},
+                {
+                    "test": models[name].predict_proba(test.floats()).astype(np.float16),
+                    "train": models[name].predict_proba(train.floats()).astype(np.float16),
+                },
                 models_dir,
             )
     # Quick runs (tests, smoke runs) map and sweep a subset of the test set; full runs all of it.
-    subset = np.arange(2000 if quick else len(test))
+    subset = np.arange(min(2000, len(test)) if quick else len(test))
     if "bottleneck" in models and (only is None or "bottleneck" in only or "embedding" not in have):
         tqdm.write(f"t-SNE of {len(subset)} test digits ...")
         x = test.floats()[subset]
@@ -80,4 +83,8 @@ def build_artifacts(train: Split, test: Split, models_dir: str | Path | None = N
     if only is None or "cv-train" not in have:
         from mnistdash.mislabels import cross_val_proba
 
-        store.save_artifact("cv-train", {"probs": cross_val_proba(train.floats(), train.labels, epochs=1 if quick else 6).astype(np.float16)}, models_dir)
+        store.save_artifact(
+            "cv-train",
+            {"probs": cross_val_proba(train.floats(), train.labels, epochs=1 if quick else 6).astype(np.float16)},
+            models_dir,
+        )

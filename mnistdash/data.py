@@ -70,9 +70,7 @@ def read_idx(path: str | Path, expect_magic: int | None = None) -> np.ndarray:
     dims = [int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
     count = int(np.prod(dims))
     if len(raw) - header != count:
-        raise DataError(
-            f"{path}: truncated or padded: header says {dims} = {count} bytes, file has {len(raw) - header}"
-        )
+        raise DataError(f"{path}: truncated or padded: header says {dims} = {count} bytes, file has {len(raw) - header}")
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims).copy()
 
 
@@ -133,9 +131,7 @@ def load_split(split: str, data_dir: str | Path | None = None) -> Split:
     x_path, y_path = (data_dir / n for n in NPZ_NAMES[split])
     if x_path.exists() and y_path.exists():
         return _check(_load_npz_array(x_path), _load_npz_array(y_path).astype(np.int64), str(x_path))
-    raise DataError(
-        f"{data_dir}: no {split} data (expected {img_name}[.gz] + {lbl_name}[.gz] or {NPZ_NAMES[split][0]})"
-    )
+    raise DataError(f"{data_dir}: no {split} data (expected {img_name}[.gz] + {lbl_name}[.gz] or {NPZ_NAMES[split][0]})")
 
 
 def data_checksum(data_dir: str | Path | None = None) -> str:

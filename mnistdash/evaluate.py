@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from mnistdash import store
 from mnistdash.config import ALL_MODELS, CLASSIFIERS, DENOISE_SIGMA
 from mnistdash.data import load_split

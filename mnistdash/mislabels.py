@@ -81,7 +81,9 @@ def rank_mislabels(split: str, top: int, models_dir: str | Path | None = None, d
     labels = load_split(split, data_dir).labels
     probs = judge_probs(split, models_dir)
     if len(probs) != len(labels):
-        raise store.StoreError(f"the {split} probabilities cover {len(probs)} digits but the data has {len(labels)}; run `mnistdash train`")
+        raise store.StoreError(
+            f"the {split} probabilities cover {len(probs)} digits but the data has {len(labels)}; run `mnistdash train`"
+        )
     order, suspected, score = rank(probs, labels)
     return [
         {"index": int(i), "given": int(labels[i]), "suspected": int(suspected[i]), "score": round(float(score[i]), 4)}

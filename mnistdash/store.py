@@ -46,7 +46,9 @@ def read_manifest(models_dir: str | Path | None = None) -> dict[str, Any]:
     try:
         manifest = json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise StoreError(f"{path} is damaged ({exc.__class__.__name__}); restore it from git or rerun `mnistdash train`") from None
+        raise StoreError(
+            f"{path} is damaged ({exc.__class__.__name__}); restore it from git or rerun `mnistdash train`"
+        ) from None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("models"), dict):
         raise StoreError(f"{path} has no 'models' table; restore it from git or rerun `mnistdash train`")
     return manifest
@@ -101,7 +103,9 @@ def _verified(root: Path, files: dict[str, str], what: str) -> None:
             )
 
 
-def load_model_files(name: str, models_dir: str | Path | None = None) -> tuple[dict[str, np.ndarray], dict[str, Any], dict[str, Any]]:
+def load_model_files(
+    name: str, models_dir: str | Path | None = None
+) -> tuple[dict[str, np.ndarray], dict[str, Any], dict[str, Any]]:
     """Verified (tensors, config, manifest entry) of one model."""
     root = _dir(models_dir)
     manifest = read_manifest(root)

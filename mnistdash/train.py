@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import torch
@@ -156,11 +157,23 @@ def train_all(
     for name in tqdm(names, desc="models", unit="model"):
         model, tensors, config, train_cfg, seconds = train_model(name, train, test, quick, seed)
         if name == "denoiser":
-            metrics = {"test_mse_sigma_0.5": float(np.mean((model.denoise(noisy(test.floats(), DENOISE_SIGMA)) - test.floats()) ** 2))}
+            metrics = {
+                "test_mse_sigma_0.5": float(np.mean((model.denoise(noisy(test.floats(), DENOISE_SIGMA)) - test.floats()) ** 2))
+            }
         else:
             metrics = {"test_accuracy": accuracy(model, test)}
-        params = int(sum(v.size for k, v in tensors.items() if not k.endswith(("running_mean", "running_var", "num_batches_tracked"))))
-        info = {"params": params, "seed": seed, "train_seconds": round(seconds, 1), "data_sha256": checksum, "train": train_cfg, "quick": quick, "n_train": len(train)}
+        params = int(
+            sum(v.size for k, v in tensors.items() if not k.endswith(("running_mean", "running_var", "num_batches_tracked")))
+        )
+        info = {
+            "params": params,
+            "seed": seed,
+            "train_seconds": round(seconds, 1),
+            "data_sha256": checksum,
+            "train": train_cfg,
+            "quick": quick,
+            "n_train": len(train),
+        }
         results[name] = store.save_model(name, tensors, config, metrics, info, models_dir)
         tqdm.write(f"{name}: {metrics} in {seconds:.0f}s")
     build_artifacts(train, test, models_dir, quick=quick, only=names)

@@ -11,7 +11,10 @@ from mnistdash.data import DataError, load_split, read_idx, write_idx
 
 
 def _write_split(folder, split, images, labels, gz=True):
-    names = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"), "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
+    names = {
+        "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+        "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
+    }
     ext = ".gz" if gz else ""
     write_idx(folder / f"{names[split][0]}{ext}", images)
     write_idx(folder / f"{names[split][1]}{ext}", labels)

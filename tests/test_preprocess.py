@@ -91,7 +91,12 @@ def test_bad_files_give_one_line_errors(tmp_path):
     buf = io.BytesIO()
     Image.new("L", (64, 64), 255).save(buf, format="PNG")
     (tmp_path / "cut.png").write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
-    for name, pattern in (("empty.png", "empty"), ("notes.txt", "not an image"), ("cut.png", "damaged or truncated"), ("gone.png", "not found")):
+    for name, pattern in (
+        ("empty.png", "empty"),
+        ("notes.txt", "not an image"),
+        ("cut.png", "damaged or truncated"),
+        ("gone.png", "not found"),
+    ):
         with pytest.raises(ImageError, match=pattern) as info:
             load_image(tmp_path / name)
         assert "\n" not in str(info.value)

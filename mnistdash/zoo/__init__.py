@@ -144,7 +144,9 @@ def load(name: str, models_dir=None):
         family, config = config_from_json(config_json)
         return from_tensors(name, family, config, tensors)
     except (KeyError, TypeError, ValueError, RuntimeError) as exc:
-        raise store.StoreError(f"{name}: weights do not fit its config ({exc.__class__.__name__}); run `mnistdash train --only {name}`") from None
+        raise store.StoreError(
+            f"{name}: weights do not fit its config ({exc.__class__.__name__}); run `mnistdash train --only {name}`"
+        ) from None
 
 
 def load_all(names=None, models_dir=None) -> tuple[dict[str, Any], dict[str, str]]:

@@ -46,7 +46,7 @@ class LinearModel:
         model.temperature_ = float(temperature)
         return model
 
-    def fit(self, x: np.ndarray, y: np.ndarray) -> "LinearModel":
+    def fit(self, x: np.ndarray, y: np.ndarray) -> LinearModel:
         feats = transform_input(x, self.config.transform)  # (N, 784)
         kind = self.config.kind
         if kind.startswith("logreg"):
@@ -108,10 +108,14 @@ def _fit_least_squares(feats: np.ndarray, y: np.ndarray, ridge: float = 1e-3) ->
 
 
 def _fit_logreg(feats, y, kind, C, max_iter):
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
     from sklearn.multiclass import OneVsRestClassifier
 
     base = LogisticRegression(C=C, max_iter=max_iter, tol=1e-4)
+    warnings.filterwarnings("ignore", category=ConvergenceWarning)  # max_iter is the budget we chose
     if kind == "logreg-ovr":
         clf = OneVsRestClassifier(base, n_jobs=2).fit(feats, y)
         coef = np.stack([e.coef_[0] for e in clf.estimators_])

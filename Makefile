@@ -1,0 +1,34 @@
+# Two commands on a fresh machine: `make run` (set up, start the dashboard) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# Elsewhere, get the CPU build of torch with: make run TORCH_PIP_ARGS="--index-url https://download.pytorch.org/whl/cpu"
+TORCH_PIP_ARGS ?=
+PORT ?= 8501
+
+.PHONY: run test setup browser bench lint
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet torch==2.13.0 $(TORCH_PIP_ARGS)
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+run: setup
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Debian's chromium is needed for the browser tests: sudo apt-get install chromium"; exit 1; fi; }
+
+test: setup browser
+	$(PY) -m pytest
+
+bench: setup browser
+	for f in bench/*.py; do $(PY) $$f || exit 1; done
+
+lint: setup
+	$(VENV)/bin/ruff check .

@@ -1,0 +1,154 @@
+"""Attribution methods behind one interface: `METHODS[name](model).attribute(image, target) -> (28, 28)`.
+
+Linear models get the exact decomposition `w_c * t(x)`; every model, linear ones included, can
+be explained by the Captum methods through `as_torch`, which is how the methods are scored
+against the exact answer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from captum.attr import InputXGradient, IntegratedGradients, Occlusion, Saliency
+from torch import nn
+
+from mnistdash.zoo import TorchClassifier
+from mnistdash.zoo.linear import LinearModel, transform_input
+
+
+class LinearModule(nn.Module):
+    """A linear model as a torch module on its (transformed) input, (N, 28, 28) -> (N, 10) logits."""
+
+    def __init__(self, model: LinearModel):
+        super().__init__()
+        self.weight = nn.Parameter(torch.from_numpy(model.coef_.copy()), requires_grad=False)
+        self.bias = nn.Parameter(torch.from_numpy(model.intercept_.copy()), requires_grad=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.reshape(len(x), -1) @ self.weight.T + self.bias
+
+
+def as_torch(model) -> nn.Module:
+    if isinstance(model, TorchClassifier):
+        return model.module
+    if isinstance(model, LinearModel):
+        return LinearModule(model).eval()
+    raise TypeError(f"cannot explain a {type(model).__name__}")
+
+
+def model_input(model, image: np.ndarray) -> np.ndarray:
+    """What the model's first layer multiplies: the image itself, or its binarization for linear-mse."""
+    if isinstance(model, LinearModel):
+        return transform_input(image[None], model.config.transform)[0].reshape(28, 28)
+    return np.asarray(image, np.float32)
+
+
+class Method:
+    """Built from a model; `attribute(images (N, 28, 28), targets (N,)) -> (N, 28, 28)` float32."""
+
+    label = ""
+    signed = True
+
+    def __init__(self, model):
+        self.model = model
+        self.module = as_torch(model)
+
+    def attribute(self, images: np.ndarray, targets) -> np.ndarray:
+        x = torch.from_numpy(np.stack([model_input(self.model, im) for im in np.asarray(images, np.float32)]))
+        targets = [int(t) for t in np.atleast_1d(targets)]
+        x.requires_grad_(True)
+        try:
+            out = self._attribute(x, targets)
+        finally:
+            x.requires_grad_(False)
+            self.module.zero_grad(set_to_none=True)
+        return out.detach().reshape(len(x), 28, 28).numpy().astype(np.float32)
+
+    def _attribute(self, x: torch.Tensor, targets: list[int]) -> torch.Tensor:
+        raise NotImplementedError
+
+
+class Exact(Method):
+    label = "exact w*x (linear only)"
+
+    def __init__(self, model):
+        if not isinstance(model, LinearModel):
+            raise TypeError("the exact decomposition exists for linear models only")
+        super().__init__(model)
+
+    def _attribute(self, x, targets):
+        return x.reshape(len(x), -1) * self.module.weight[targets]
+
+
+class SaliencyMethod(Method):
+    label = "saliency |grad|"
+    signed = False
+
+    def _attribute(self, x, targets):
+        return Saliency(self.module).attribute(x, target=targets, abs=True)
+
+
+class InputXGradientMethod(Method):
+    label = "input x gradient"
+
+    def _attribute(self, x, targets):
+        return InputXGradient(self.module).attribute(x, target=targets)
+
+
+class IntegratedGradientsMethod(Method):
+    label = "integrated gradients"
+    steps = 32
+
+    def _attribute(self, x, targets):
+        return IntegratedGradients(self.module).attribute(
+            x, baselines=0.0, target=targets, n_steps=self.steps, internal_batch_size=256
+        )
+
+    def completeness_gap(self, image: np.ndarray, target: int) -> tuple[float, float]:
+        """(sum of attributions, f(x) - f(black)) for one image: equal for a perfect IG."""
+        attr = self.attribute(image[None], [target])[0]
+        x = torch.from_numpy(model_input(self.model, image)[None])
+        with torch.no_grad():
+            delta = self.module(x)[0, target] - self.module(torch.zeros_like(x))[0, target]
+        return float(attr.sum()), float(delta)
+
+
+class SmoothGradMethod(Method):
+    """Saliency averaged over noisy copies (Smilkov et al. 2017), with fixed noise: deterministic."""
+
+    label = "SmoothGrad"
+    signed = False
+    samples, stdev = 16, 0.15
+
+    def _attribute(self, x, targets):
+        g = torch.Generator().manual_seed(0)
+        noise = self.stdev * torch.randn((self.samples, *x.shape), generator=g)  # (S, N, 28, 28)
+        noisy = (x.detach()[None] + noise).reshape(-1, *x.shape[1:]).requires_grad_(True)
+        grads = Saliency(self.module).attribute(noisy, target=targets * self.samples, abs=True)
+        return grads.reshape(self.samples, *x.shape).mean(0)
+
+
+class OcclusionMethod(Method):
+    label = "occlusion 4x4"
+
+    def _attribute(self, x, targets):
+        with torch.no_grad():
+            return Occlusion(self.module).attribute(
+                x, sliding_window_shapes=(4, 4), strides=(2, 2), baselines=0.0, target=targets, perturbations_per_eval=64
+            )
+
+
+METHODS: dict[str, type[Method]] = {
+    "exact": Exact,
+    "saliency": SaliencyMethod,
+    "input-x-gradient": InputXGradientMethod,
+    "integrated-gradients": IntegratedGradientsMethod,
+    "smoothgrad": SmoothGradMethod,
+    "occlusion": OcclusionMethod,
+}
+CAPTUM_METHODS = tuple(m for m in METHODS if m != "exact")
+
+
+def attribute(model, method: str, image: np.ndarray, target: int) -> np.ndarray:
+    """One map (28, 28) for one image and one class."""
+    return METHODS[method](model).attribute(image[None], [target])[0]

@@ -1,0 +1,47 @@
+"""One drawn or uploaded digit through every model: predictions, contribution maps, 2-D position."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mnistdash.explain import METHODS
+from mnistdash.preprocess import to_mnist
+from mnistdash.zoo.linear import LinearModel
+
+
+@dataclass
+class Reading:
+    digit: np.ndarray  # (28, 28) what the models see
+    probs: dict[str, np.ndarray] = field(default_factory=dict)  # model -> (10,)
+    maps: dict[str, np.ndarray] = field(default_factory=dict)  # model -> (28, 28) for its predicted class
+    code: np.ndarray | None = None  # (2,) position on the bottleneck's map
+
+
+def read_digit(
+    models: dict, image, classifiers: list[str], net_method: str = "input-x-gradient", with_maps: bool = True
+) -> Reading:
+    """Canvas RGBA array, upload or (28, 28) digit -> every classifier's reading (raises ImageError if blank)."""
+    digit = image if getattr(image, "shape", None) == (28, 28) else to_mnist(image)
+    reading = Reading(digit=digit)
+    for name in classifiers:
+        model = models[name]
+        p = model.predict_proba(digit[None])[0]
+        reading.probs[name] = p
+        if with_maps:
+            method = "exact" if isinstance(model, LinearModel) else net_method
+            reading.maps[name] = METHODS[method](model).attribute(digit[None], [int(p.argmax())])[0]
+    if "bottleneck" in models:
+        from mnistdash.artifacts import bottleneck_codes
+
+        reading.code = bottleneck_codes(models["bottleneck"], digit[None])[0]
+    return reading
+
+
+def nearest(codes: np.ndarray, point: np.ndarray, k: int = 8) -> np.ndarray:
+    """Indices of the k rows of `codes` (N, 2) closest to `point` (2,)."""
+    d = ((codes - point[None]) ** 2).sum(1)
+    k = min(k, len(codes))
+    idx = np.argpartition(d, k - 1)[:k]
+    return idx[np.argsort(d[idx])]

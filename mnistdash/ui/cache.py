@@ -1,0 +1,85 @@
+"""Cached loaders shared by every page and every browser session (models frozen, arrays read-only)."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+import torch
+
+from mnistdash import store, zoo
+from mnistdash.config import ALL_MODELS, CLASSIFIERS
+from mnistdash.data import DataError, Split, load_split
+
+torch.set_num_threads(1)  # small single-image work runs far faster on one thread here
+
+
+@st.cache_resource(show_spinner="Loading models ...")
+def models_and_errors() -> tuple[dict, dict[str, str]]:
+    return zoo.load_all(ALL_MODELS)
+
+
+def models() -> dict:
+    return models_and_errors()[0]
+
+
+def errors() -> dict[str, str]:
+    return models_and_errors()[1]
+
+
+def classifiers() -> list[str]:
+    return [n for n in CLASSIFIERS if n in models()]
+
+
+@st.cache_resource(show_spinner="Reading MNIST ...")
+def split(name: str) -> Split:
+    data = load_split(name)
+    data.images.setflags(write=False)
+    return data
+
+
+@st.cache_resource
+def floats(name: str) -> np.ndarray:
+    x = split(name).floats()  # (N, 28, 28)
+    x.setflags(write=False)
+    return x
+
+
+@st.cache_resource
+def manifest() -> dict:
+    try:
+        return store.read_manifest()
+    except store.StoreError:
+        return {"models": {}, "artifacts": {}}
+
+
+@st.cache_resource
+def artifact(key: str) -> dict[str, np.ndarray] | str:
+    """The arrays of one artifact, or the one-line reason it cannot be loaded."""
+    try:
+        arrays = store.load_artifact(key)
+    except store.StoreError as exc:
+        return str(exc)
+    for a in arrays.values():
+        a.setflags(write=False)
+    return arrays
+
+
+def probs(model: str, which: str) -> np.ndarray | None:
+    """Precomputed (N, 10) float32 probabilities of a classifier on 'test' or 'train'."""
+    art = artifact(f"probs-{model}")
+    return None if isinstance(art, str) else _as_float(model, which, art[which])
+
+
+@st.cache_resource
+def _as_float(model: str, which: str, _arr: np.ndarray) -> np.ndarray:
+    out = _arr.astype(np.float32)
+    out.setflags(write=False)
+    return out
+
+
+def data_problem() -> str | None:
+    try:
+        split("test")
+    except DataError as exc:
+        return str(exc)
+    return None

@@ -1,0 +1,36 @@
+"""Cached attributions keyed by small hashable arguments (model, digit, method, class)."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from mnistdash.explain import METHODS, IntegratedGradientsMethod
+from mnistdash.explain.checks import randomization_check, randomized_copy, score_against_exact
+from mnistdash.ui import cache
+
+
+@st.cache_data(max_entries=4000, show_spinner=False)
+def test_attribution(model: str, index: int, method: str, target: int) -> np.ndarray:
+    """(28, 28) attribution of one test digit for one class."""
+    return METHODS[method](cache.models()[model]).attribute(cache.floats("test")[index][None], [target])[0]
+
+
+@st.cache_data(max_entries=1000, show_spinner=False)
+def test_ig_gap(model: str, index: int, target: int) -> tuple[float, float]:
+    return IntegratedGradientsMethod(cache.models()[model]).completeness_gap(cache.floats("test")[index], target)
+
+
+@st.cache_resource(show_spinner=False)
+def _randomized(model: str):
+    return randomized_copy(cache.models()[model])
+
+
+@st.cache_data(max_entries=500, show_spinner="Scoring methods against the exact answer ...")
+def exact_scores(model: str, index: int, target: int, methods: tuple[str, ...]) -> dict:
+    return score_against_exact(cache.models()[model], cache.floats("test")[index][None], [target], methods)
+
+
+@st.cache_data(max_entries=500, show_spinner="Randomizing weights ...")
+def randomization_scores(model: str, index: int, target: int, methods: tuple[str, ...]) -> dict:
+    return randomization_check(cache.models()[model], _randomized(model), cache.floats("test")[index][None], [target], methods)

@@ -1,0 +1,34 @@
+"""A grid of digits, each with a button that opens it on the Explain page."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from mnistdash.ui import cache
+from mnistdash.ui.widgets import set_digit, upscale
+
+
+def digit_grid(indices: np.ndarray, split: str, captions: list[str], key: str, per_page: int = 60, cols: int = 10) -> None:
+    """Digits of `split` with captions; test digits get a button to explain them."""
+    total = len(indices)
+    if total == 0:
+        st.info("No digits here.")
+        return
+    pages = -(-total // per_page)
+    page = st.number_input(f"Page (of {pages}, {per_page} digits each)", 1, pages, 1, key=f"{key}_page") if pages > 1 else 1
+    start = (page - 1) * per_page
+    shown = indices[start : start + per_page]
+    images = cache.floats(split)
+    with st.container(key=f"{key}_grid"):
+        for row in range(0, len(shown), cols):
+            columns = st.columns(cols)
+            for col, j in zip(columns, range(row, min(row + cols, len(shown)))):
+                i = int(shown[j])
+                with col:
+                    st.image(upscale(images[i], 3), caption=captions[start + j], width="stretch")
+                    if split == "test" and st.button(
+                        "explain", key=f"{key}_x_{i}", help=f"open test digit #{i} on the Explain page"
+                    ):
+                        set_digit(i)
+                        st.switch_page("pages/2_Explain.py")

@@ -1,0 +1,90 @@
+"""Reusable widgets: model notices, the digit picker, figure display with a save button."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from mnistdash.ui import cache
+
+PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 3}}
+
+
+def page_header(title: str, caption: str) -> None:
+    st.set_page_config(page_title=f"{title} · mnistdash", page_icon="🔢", layout="wide")
+    st.title(title)
+    st.caption(caption)
+
+
+def require_data() -> bool:
+    problem = cache.data_problem()
+    if problem:
+        st.error(f"The MNIST data cannot be read: {problem}. Restore data/mnist/ from git.")
+        return False
+    return True
+
+
+def unavailable_notice(names) -> None:
+    """One clear line per model this page needs but cannot load; the page goes on without it."""
+    errs = cache.errors()
+    for name in names:
+        if name in errs:
+            st.warning(f"**{name}** is unavailable: {errs[name]}", icon="⚠️")
+
+
+def show(fig, key: str | None = None, **kwargs):
+    """A Plotly figure with hover values and the camera button to save it as PNG."""
+    return st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, **kwargs)
+
+
+def upscale(image: np.ndarray, factor: int = 4) -> np.ndarray:
+    """A (28, 28) float digit as a crisp uint8 image for st.image."""
+    return (np.kron(np.clip(image, 0, 1), np.ones((factor, factor))) * 255).astype(np.uint8)
+
+
+DIGIT_KEY = "digit_index"  # the chosen test digit (not a widget key), shared by Explain and Errors
+
+
+def set_digit(index: int) -> None:
+    """Point the Explain page at a test digit (from any page)."""
+    st.session_state[DIGIT_KEY] = int(index)
+    st.session_state.pop("digit_number", None)  # the number box re-reads the new index
+
+
+def _from_number() -> None:
+    st.session_state[DIGIT_KEY] = int(st.session_state["digit_number"])
+
+
+def digit_picker(container=st.sidebar) -> int:
+    """Choose a test digit by index, at random, by class, or among the hardest for a model."""
+    test = cache.split("test")
+    n = len(test)
+    st.session_state.setdefault(DIGIT_KEY, 0)
+    c = container
+    c.subheader("Test digit")
+    mode = c.radio("Choose by", ["index", "random", "class", "hardest"], horizontal=True, key="digit_mode")
+    if mode == "index":
+        c.number_input(
+            "Index (0-9999)", 0, n - 1, value=int(st.session_state[DIGIT_KEY]), key="digit_number", on_change=_from_number
+        )
+    elif mode == "random":
+        if c.button("🎲 Another random digit", key="digit_random"):
+            set_digit(np.random.default_rng().integers(n))
+    elif mode == "class":
+        cls = c.selectbox("Class", list(range(10)), key="digit_class")
+        members = np.flatnonzero(test.labels == cls)
+        k = c.slider("Which one of the class", 0, len(members) - 1, 0, key="digit_class_k")
+        set_digit(members[k])
+    else:
+        names = cache.classifiers()
+        model = c.selectbox("Hardest for", names, index=names.index("cnn") if "cnn" in names else 0, key="digit_hard_model")
+        p = cache.probs(model, "test")
+        if p is None:
+            c.warning(f"No precomputed probabilities for {model}.")
+        else:
+            order = np.argsort(p[np.arange(n), test.labels], kind="stable")
+            k = c.slider("Rank (0 = lowest probability of the true class)", 0, 199, 0, key="digit_hard_k")
+            set_digit(order[k])
+    idx = int(st.session_state[DIGIT_KEY])
+    c.caption(f"Digit #{idx}, labelled **{int(test.labels[idx])}**")
+    return idx

@@ -1,0 +1,57 @@
+"""What the weights look like: templates, weight maps, first-layer units and filters, feature maps."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from mnistdash.data import Split
+
+
+def class_means(split: Split) -> np.ndarray:
+    """(10, 28, 28) mean image of each class."""
+    x = split.floats()
+    return np.stack([x[split.labels == c].mean(0) for c in range(10)])
+
+
+def contrast_templates(split: Split) -> np.ndarray:
+    """(10, 28, 28) mean of the class minus mean of all other digits."""
+    x = split.floats()
+    return np.stack([x[split.labels == c].mean(0) - x[split.labels != c].mean(0) for c in range(10)])
+
+
+def mlp_units(model, sort: str = "norm") -> tuple[np.ndarray, list[str], np.ndarray]:
+    """First-layer units of an MLP as (U, 28, 28) images, titles, and each unit's favourite class.
+
+    `sort`: "norm" (largest weight norm first) or "class" (grouped by the class each unit feeds
+    most through the next layer, strongest first).
+    """
+    layers = [m for m in model.module.modules() if isinstance(m, torch.nn.Linear)]
+    w1 = layers[0].weight.detach().numpy()  # (U, 784)
+    # Effective push of each unit on each class through the rest of the (linearized) network.
+    push = np.eye(w1.shape[0], dtype=np.float32)
+    for layer in layers[1:]:
+        push = layer.weight.detach().numpy() @ push  # (.., U)
+    push = push.T  # (U, 10)
+    favourite = push.argmax(1)
+    norm = np.linalg.norm(w1, axis=1)
+    if sort == "class":
+        order = np.lexsort((-push.max(1), favourite))
+    else:
+        order = np.argsort(-norm)
+    titles = [f"unit {u} → {favourite[u]}" for u in order]
+    return w1[order].reshape(-1, 28, 28), titles, favourite[order]
+
+
+def cnn_filters(model) -> np.ndarray:
+    """(C, k, k) first-layer convolution filters."""
+    conv = model.module.features[0][0]
+    return conv.weight.detach().numpy()[:, 0]
+
+
+def cnn_feature_maps(model, image: np.ndarray, block: int = 0) -> np.ndarray:
+    """(C, H, W) activations after conv block `block` (0 = first conv + BN + ReLU) for one digit."""
+    x = torch.from_numpy(np.asarray(image, np.float32))[None, None]
+    blocks = [i for i, m in enumerate(model.module.features) if isinstance(m, torch.nn.Sequential)]
+    with torch.inference_mode():
+        return model.module.features[: blocks[block] + 1](x)[0].numpy()

@@ -1,0 +1,94 @@
+"""Where models fail: clickable confusion matrices, two models compared, likely mislabelled digits."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from mnistdash import errors
+from mnistdash.config import CLASSIFIERS
+from mnistdash.figures import confusion_figure
+from mnistdash.ui import cache, mislabel_table, widgets
+from mnistdash.ui.grid import digit_grid
+
+widgets.page_header(
+    "Errors",
+    "Click a cell of the confusion matrix to see the digits behind it; compare two models; find digits whose label is probably wrong.",
+)
+if not widgets.require_data():
+    st.stop()
+widgets.unavailable_notice(CLASSIFIERS)
+names = [n for n in cache.classifiers() if cache.probs(n, "test") is not None]
+if not names:
+    st.error("No classifier with precomputed probabilities; run `mnistdash train`.")
+    st.stop()
+
+tab_cm, tab_cmp, tab_lab = st.tabs(["Confusion matrix", "Compare two models", "Likely mislabelled"])
+
+with tab_cm:
+    c1, c2, c3 = st.columns(3)
+    model = c1.selectbox(
+        "Model", names, index=names.index("logreg-multinomial") if "logreg-multinomial" in names else 0, key="cm_model"
+    )
+    split = c2.radio("Split", ["test", "train"], horizontal=True, key="cm_split")
+    normalized = c3.toggle("Row-normalized colours", key="cm_norm")
+    labels = cache.split(split).labels
+    probs = cache.probs(model, split)
+    if len(probs) != len(labels):
+        st.error(
+            f"The stored {split} probabilities of {model} do not match the data ({len(probs)} vs {len(labels)} digits); run `mnistdash train`."
+        )
+        st.stop()
+    preds = probs.argmax(1)
+    cm = errors.confusion(labels, preds)
+    precision, recall = errors.precision_recall(cm)
+    left, right = st.columns([3, 2])
+    with left:
+        st.caption(
+            f"{model} on the {split} set: accuracy {100 * np.trace(cm) / cm.sum():.2f}%, {cm.sum() - np.trace(cm)} errors. Click a cell."
+        )
+        event = widgets.show(
+            confusion_figure(cm, normalized), key=f"cm_{model}_{split}", on_select="rerun", selection_mode="points"
+        )
+    with right:
+        st.dataframe(
+            pd.DataFrame(
+                {"class": range(10), "precision": np.round(precision, 4), "recall": np.round(recall, 4), "support": cm.sum(1)}
+            ),
+            hide_index=True,
+            width="stretch",
+            height=420,
+        )
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    if points:
+        pt = points[0]
+        true, pred = int(round(pt["y"])), int(round(pt["x"]))
+        members = errors.cell_members(labels, probs, true, pred)
+        kind = "least confident correct first" if true == pred else "most confidently wrong first"
+        st.subheader(f"True {true}, predicted {pred}: {len(members)} digits ({kind})")
+        caps = [f"#{i} · {true}→{pred} · p={probs[i, pred]:.2f}" for i in members]
+        digit_grid(members, split, caps, key=f"cell_{model}_{split}_{true}_{pred}")
+    else:
+        st.info("Click a cell of the matrix to see its digits.", icon="👆")
+
+with tab_cmp:
+    c1, c2, c3 = st.columns(3)
+    a = c1.selectbox(
+        "Model A", names, index=names.index("logreg-multinomial") if "logreg-multinomial" in names else 0, key="cmp_a"
+    )
+    b = c2.selectbox("Model B", names, index=names.index("cnn") if "cnn" in names else len(names) - 1, key="cmp_b")
+    split = c3.radio("Split", ["test", "train"], horizontal=True, key="cmp_split")
+    labels = cache.split(split).labels
+    pa, pb = cache.probs(a, split), cache.probs(b, split)
+    a_only, b_only = errors.disagreements(labels, pa, pb)
+    both = int(((pa.argmax(1) != labels) & (pb.argmax(1) != labels)).sum())
+    m1, m2, m3 = st.columns(3)
+    m1.metric(f"{a} right, {b} wrong", len(a_only))
+    m2.metric(f"{b} right, {a} wrong", len(b_only))
+    m3.metric("both wrong", both)
+    which = st.radio("Show", [f"{a} right, {b} wrong", f"{b} right, {a} wrong"], horizontal=True, key="cmp_which")
+    idx, wrong = (a_only, pb) if which.startswith(f"{a} right") else (b_only, pa)
+    caps = [f"#{i} · {labels[i]} read as {int(wrong[i].argmax())}" for i in idx]
+    digit_grid(idx, split, caps, key=f"cmp_{a}_{b}_{split}_{which[:3]}", per_page=40)
+
+with tab_lab:
+    mislabel_table.render()

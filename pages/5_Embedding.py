@@ -1,0 +1,123 @@
+"""The test set in 2-D: the bottleneck network's own 2-unit layer beside a t-SNE of the pixels."""
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from mnistdash.ui import cache, widgets
+from mnistdash.ui.grid import digit_grid
+
+widgets.page_header(
+    "2-D maps",
+    "Every test digit as a point: where a network with a 2-unit layer puts it, and where t-SNE of the raw pixels does. "
+    "Box- or lasso-select in either map.",
+)
+if not widgets.require_data():
+    st.stop()
+widgets.unavailable_notice(["bottleneck"])
+emb = cache.artifact("embedding")
+if isinstance(emb, str):
+    st.error(f"The 2-D maps are unavailable: {emb}")
+    st.stop()
+
+index = emb["index"]  # test digits on the maps
+labels = cache.split("test").labels[index]
+names = [n for n in cache.classifiers() if cache.probs(n, "test") is not None]
+c1, c2 = st.columns(2)
+colour_by = c1.radio("Colour by", ["true label", "predicted label", "correct / wrong"], horizontal=True, key="emb_colour")
+model = c2.selectbox(
+    "Model for predictions",
+    names,
+    index=names.index("bottleneck") if "bottleneck" in names else 0,
+    key="emb_model",
+    disabled=colour_by == "true label",
+)
+preds = cache.probs(model, "test")[index].argmax(1) if names else labels
+
+SEL_KEY = "emb_selection"
+selected = np.asarray(st.session_state.get(SEL_KEY, []), dtype=np.int64)  # positions into `index`
+
+
+def scatter(coords: np.ndarray, title: str) -> go.Figure:
+    fig = go.Figure()
+    if colour_by == "correct / wrong":
+        groups = [("correct", preds == labels, "#9ecae1"), ("wrong", preds != labels, "#d62728")]
+    else:
+        values = labels if colour_by == "true label" else preds
+        groups = [(str(c), values == c, None) for c in range(10)]
+    for name, mask, colour in groups:
+        pos = np.flatnonzero(mask)
+        fig.add_trace(
+            go.Scattergl(
+                x=coords[pos, 0],
+                y=coords[pos, 1],
+                mode="markers",
+                name=name,
+                marker=dict(size=4 if name != "wrong" else 6, opacity=0.6, color=colour),
+                customdata=np.stack([pos, index[pos], labels[pos], preds[pos]], -1),
+                hovertemplate="#%{customdata[1]}<br>label %{customdata[2]}, predicted %{customdata[3]}<extra></extra>",
+            )
+        )
+    if len(selected):
+        fig.add_trace(
+            go.Scattergl(
+                x=coords[selected, 0],
+                y=coords[selected, 1],
+                mode="markers",
+                name="selected",
+                marker=dict(size=8, color="rgba(0,0,0,0)", line=dict(width=1.5, color="black")),
+                hoverinfo="skip",
+            )
+        )
+    fig.update_layout(
+        title=title, height=520, margin=dict(l=0, r=0, t=40, b=0), dragmode="lasso", legend=dict(itemsizing="constant")
+    )
+    return fig
+
+
+def positions(event) -> list[int]:
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    return sorted({int(p["customdata"][0]) for p in points if p.get("customdata") is not None})
+
+
+left, right = st.columns(2)
+with left:
+    ev1 = widgets.show(
+        scatter(emb["bottleneck"], "bottleneck network's 2-unit layer"),
+        key="emb_bottleneck",
+        on_select="rerun",
+        selection_mode=("box", "lasso"),
+    )
+with right:
+    ev2 = widgets.show(
+        scatter(emb["tsne"], "t-SNE of the pixels"), key="emb_tsne", on_select="rerun", selection_mode=("box", "lasso")
+    )
+
+# Whichever map's selection changed since the last run decides the selection shown in both.
+changed = None
+for name, event in (("bottleneck", ev1), ("tsne", ev2)):
+    pos = positions(event)
+    if st.session_state.get(f"emb_last_{name}") != pos:
+        st.session_state[f"emb_last_{name}"] = pos
+        changed = pos or changed
+if changed is not None and changed != selected.tolist():
+    st.session_state[SEL_KEY] = changed
+    st.rerun()
+
+if len(selected):
+    st.subheader(f"{len(selected)} selected digits (outlined in both maps)")
+    if st.button("Clear selection"):
+        st.session_state[SEL_KEY] = []
+        st.rerun()
+    counts = np.bincount(labels[selected], minlength=10)
+    st.caption("Labels in the selection: " + ", ".join(f"{c}: {n}" for c, n in enumerate(counts) if n))
+    chosen = index[selected]
+    digit_grid(
+        chosen,
+        "test",
+        [f"#{i} · {labels[p]}→{preds[p]}" for p, i in zip(selected, chosen, strict=True)],
+        key="emb_sel",
+        per_page=50,
+    )
+else:
+    st.info("Drag a box or a lasso over a region of either map to see its digits here.", icon="👆")

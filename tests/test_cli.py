@@ -1,0 +1,91 @@
+"""The `mnistdash` command line as a person runs it: exit codes, one-line errors, real predictions."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from PIL import Image
+
+from tests.conftest import digit_png
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "mnistdash.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def _bad_inputs(tmp_path):
+    (tmp_path / "empty.png").write_bytes(b"")
+    (tmp_path / "notes.png").write_text("hello, not an image")
+    buf = io.BytesIO()
+    Image.new("L", (64, 64), 0).save(buf, format="PNG")
+    (tmp_path / "truncated.png").write_bytes(buf.getvalue()[:40])
+    Image.new("L", (64, 64), 255).save(tmp_path / "blank.png")
+    return {
+        "empty.png": "empty",
+        "notes.png": "not an image",
+        "truncated.png": "damaged or truncated",
+        "blank.png": "no digit found",
+    }
+
+
+def test_predict_reads_real_digits_from_files(tmp_path, test_split):
+    paths = []
+    for i in range(6):
+        # Dark ink on light paper, enlarged: the preprocessing must undo both.
+        paths.append(str(digit_png(test_split.floats()[i], tmp_path / f"d{i}.png", invert=True, size=112, mode="RGB")))
+    out = run("predict", *paths, "--model", "cnn", "--json")
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    assert [r["label"] for r in rows] == list(test_split.labels[:6])
+    for r in rows:
+        assert len(r["probabilities"]) == 10 and abs(sum(r["probabilities"]) - 1) < 1e-3
+    assert "ms per image" in out.stderr
+
+
+def test_predict_bad_inputs_exit_2_with_one_line(tmp_path):
+    for name, message in _bad_inputs(tmp_path).items():
+        out = run("predict", str(tmp_path / name))
+        assert out.returncode == 2, (name, out.stderr)
+        assert message in out.stderr and name in out.stderr or message == "no digit found"
+        assert "Traceback" not in out.stderr + out.stdout
+        assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["predict", "x.png", "--model", "resnet-9000"], "unknown model"),
+        (["predict", "does-not-exist.png"], "file not found"),
+        (["train", "--only", "gpt"], "invalid choice"),
+        (["frobnicate"], "invalid choice"),
+        (["mislabels", "--top", "0"], "--top must be at least 1"),
+        (["evaluate", "--data-dir", "/nonexistent"], "data directory not found"),
+    ],
+)
+def test_bad_arguments_exit_2(tmp_path, args, message):
+    out = run(*args, cwd=tmp_path)
+    assert out.returncode == 2
+    assert message in out.stderr and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+
+
+def test_missing_model_file_is_named(store_copy, tmp_path, test_split):
+    (store_copy / "mlp" / "weights.safetensors").unlink()
+    path = digit_png(test_split.floats()[0], tmp_path / "seven.png")
+    out = run("--models-dir", str(store_copy), "predict", str(path), "--model", "mlp")
+    assert out.returncode == 2 and "mlp" in out.stderr and "missing" in out.stderr
+    out = run("--models-dir", str(store_copy), "predict", str(path), "--model", "logreg-ovr")
+    assert out.returncode == 0, out.stderr
+
+
+def test_mislabels_cli_lists_suspects(quick_store):
+    out = run("--models-dir", str(quick_store), "mislabels", "--split", "test", "--top", "5", "--json")
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    assert len(rows) == 5
+    assert all(r["given"] != r["suspected"] for r in rows)
+    assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)

@@ -1,0 +1,43 @@
+"""The committed models: what `mnistdash evaluate` recomputes matches the manifest and the targets."""
+
+from __future__ import annotations
+
+import pytest
+
+from mnistdash import store
+from mnistdash.evaluate import evaluate_all
+
+TARGETS = {"logreg-multinomial": 0.925, "linear-mse": 0.85, "mlp": 0.978, "mlp-deep": 0.982, "cnn": 0.996, "bottleneck": 0.97}
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return {r["model"]: r for r in evaluate_all()}
+
+
+def test_every_model_loads_and_matches_its_manifest(rows):
+    manifest = store.read_manifest()["models"]
+    for name, row in rows.items():
+        assert row["error"] is None, row["error"]
+        if "manifest_accuracy" in row:
+            assert abs(row["accuracy"] - manifest[name]["test_accuracy"]) <= 0.001, name
+
+
+@pytest.mark.parametrize("name,target", sorted(TARGETS.items()))
+def test_accuracy_targets(rows, name, target):
+    assert rows[name]["accuracy"] >= target
+
+
+def test_denoiser_recovers_most_of_the_loss(rows):
+    row = rows["denoiser"]
+    assert row["mlp_noisy"] < row["mlp_clean"] - 0.02  # the noise does hurt
+    assert row["recovered"] >= 0.9
+
+
+def test_manifest_records_provenance():
+    from mnistdash.data import data_checksum
+
+    manifest = store.read_manifest()
+    for name, entry in manifest["models"].items():
+        assert entry["data_sha256"] == data_checksum(), name
+        assert entry["quick"] is False and entry["n_train"] == 60000

@@ -1,0 +1,114 @@
+"""Every page through streamlit's AppTest: no exception, the expected titles and controls, key flows."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from mnistdash.config import ROOT
+
+PAGES = {
+    "app.py": "mnistdash",
+    "pages/1_Weights.py": "Weights",
+    "pages/2_Explain.py": "Explain a digit",
+    "pages/3_Draw.py": "Draw a digit",
+    "pages/4_Errors.py": "Errors",
+    "pages/5_Embedding.py": "2-D maps",
+    "pages/6_Denoise.py": "Denoise",
+}
+
+
+def run_page(path: str, **state) -> AppTest:
+    at = AppTest.from_file(str(ROOT / path), default_timeout=120)
+    for k, v in state.items():
+        at.session_state[k] = v
+    return at.run()
+
+
+@pytest.mark.parametrize("path,title", PAGES.items())
+def test_every_page_renders(path, title):
+    at = run_page(path)
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title[0].value == title
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_home_leaderboard_lists_every_model():
+    at = run_page("app.py")
+    frame = at.dataframe[0].value
+    assert len(frame) == 10 and set(frame["status"]) == {"ok"}
+    assert frame.set_index("model").loc["cnn", "test accuracy"].endswith("%")
+
+
+def test_explain_changes_with_the_digit():
+    at = run_page("pages/2_Explain.py")
+    first = at.dataframe[0].value.copy()
+    at.sidebar.number_input[0].set_value(1).run()
+    assert not at.exception
+    second = at.dataframe[0].value
+    assert list(first["logit"]) != list(second["logit"])
+    for diff in second["|difference|"]:
+        assert float(diff) < 1e-5
+
+
+def test_explain_by_class_and_hardest():
+    at = run_page("pages/2_Explain.py")
+    at.sidebar.radio[0].set_value("class").run()
+    at.sidebar.selectbox[0].set_value(3).run()
+    assert not at.exception and "labelled **3**" in at.sidebar.caption[0].value
+    at.sidebar.radio[0].set_value("hardest").run()
+    assert not at.exception
+
+
+def test_weights_tabs_controls():
+    at = run_page("pages/1_Weights.py")
+    labels = [s.label for s in at.selectbox]
+    assert "Linear model" in labels and "Toward digit" in labels and "Network" in labels
+    assert len(at.get("plotly_chart")) >= 5
+
+
+def test_draw_page_asks_for_a_digit():
+    at = run_page("pages/3_Draw.py")
+    assert any("Draw a digit" in i.value for i in at.info)
+
+
+def test_errors_cell_click_shows_its_digits():
+    """A simulated click on the cell (true 4, predicted 9) shows exactly its digits."""
+    import numpy as np
+
+    from mnistdash import store
+    from mnistdash.data import load_split
+
+    labels = load_split("test").labels
+    preds = store.load_artifact("probs-logreg-multinomial")["test"].astype(np.float32).argmax(1)
+    expected = int(((labels == 4) & (preds == 9)).sum())
+    key = "cm_logreg-multinomial_test"
+    at = run_page(
+        "pages/4_Errors.py",
+        **{
+            key: {
+                "selection": {
+                    "points": [{"x": 9, "y": 4, "customdata": [4, 9, expected]}],
+                    "point_indices": [49],
+                    "box": [],
+                    "lasso": [],
+                }
+            }
+        },
+    )
+    assert not at.exception, [e.message for e in at.exception]
+    assert any(f"True 4, predicted 9: {expected} digits" in h.value for h in at.subheader)
+
+
+def test_embedding_selection_shows_digits():
+    sel = {
+        "selection": {
+            "points": [{"customdata": [p, p, 0, 0]} for p in (3, 10, 25)],
+            "point_indices": [0, 1, 2],
+            "box": [],
+            "lasso": [],
+        }
+    }
+    at = run_page("pages/5_Embedding.py", emb_tsne=sel)
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("3 selected digits" in h.value for h in at.subheader)

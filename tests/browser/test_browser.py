@@ -81,7 +81,7 @@ def test_draw_a_one_and_a_zero_then_clear(page, server):
     assert re.search(r"cnn\s*1\b", page.locator("[data-testid='stMarkdownContainer']").all_inner_texts().__str__())
     assert_no_errors(page)
     # clear with the canvas toolbar, then draw a closed loop
-    page.get_by_role("button", name=re.compile("clear|reset|delete", re.I)).first.click()
+    page.get_by_role("button", name="Reset canvas & history").click()
     page.get_by_text("Draw a digit on the canvas").wait_for(timeout=60_000)
     wait_idle(page)
     t = np.linspace(0, 2 * np.pi, 40)
@@ -91,7 +91,7 @@ def test_draw_a_one_and_a_zero_then_clear(page, server):
     wait_idle(page)
     texts = str(page.locator("[data-testid='stMarkdownContainer']").all_inner_texts())
     assert re.search(r"cnn\s*0\b", texts), texts
-    page.get_by_role("button", name=re.compile("clear|reset|delete", re.I)).first.click()
+    page.get_by_role("button", name="Reset canvas & history").click()
     page.get_by_text("Draw a digit on the canvas").wait_for(timeout=60_000)
 
 

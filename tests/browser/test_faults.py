@@ -1,0 +1,75 @@
+"""Faults in a real server: damaged or missing model files and a missing manifest.
+
+The app still starts, names what is unavailable and why, and every page that does not need the
+missing pieces keeps working.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from mnistdash.config import MODELS_DIR
+from tests.browser.conftest import Server, open_page
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["", "Weights", "Explain", "Draw", "Errors", "Embedding", "Denoise"]
+
+
+@pytest.fixture(scope="module")
+def damaged_server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("damaged") / "models"
+    shutil.copytree(MODELS_DIR, root)
+    (root / "cnn" / "weights.safetensors").unlink()  # deleted
+    mlp = root / "mlp" / "weights.safetensors"
+    mlp.write_bytes(mlp.read_bytes()[:5000])  # truncated
+    ovr = root / "logreg-ovr" / "weights.safetensors"
+    raw = bytearray(ovr.read_bytes())
+    raw[-7] ^= 0x55  # altered
+    ovr.write_bytes(bytes(raw))
+    srv = Server(env={"MNISTDASH_MODELS_DIR": str(root)})
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def no_manifest_server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("nomanifest") / "models"
+    shutil.copytree(MODELS_DIR, root)
+    (root / "manifest.json").unlink()
+    srv = Server(env={"MNISTDASH_MODELS_DIR": str(root)})
+    yield srv
+    srv.stop()
+
+
+def _no_exception(page):
+    exc = page.get_by_test_id("stException")
+    assert exc.count() == 0, exc.first.inner_text()
+
+
+def test_home_names_each_damaged_model(page, damaged_server):
+    open_page(page, damaged_server, "", "Leaderboard")
+    text = page.locator("[data-testid='stAlertContentWarning']").all_inner_texts()
+    joined = " ".join(text)
+    assert "cnn" in joined and "missing" in joined
+    assert "mlp" in joined and "logreg-ovr" in joined and "checksum" in joined
+    _no_exception(page)
+
+
+@pytest.mark.parametrize("path", PAGES[1:])
+def test_every_page_works_without_the_damaged_models(page, damaged_server, path):
+    open_page(page, damaged_server, path)
+    page.get_by_test_id("stTitle").first.wait_for(timeout=60_000) if page.get_by_test_id("stTitle").count() else None
+    _no_exception(page)
+    assert page.locator("[data-testid='stAlertContentError']").count() == 0
+    assert page.locator(".js-plotly-plot, [data-testid='stInfo'], canvas").count() > 0
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_missing_manifest_is_explained_not_crashed(page, no_manifest_server, path):
+    open_page(page, no_manifest_server, path)
+    _no_exception(page)
+    body = page.locator("[data-testid='stMain']").inner_text()
+    assert "manifest.json is missing" in body or "unavailable" in body

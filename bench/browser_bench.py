@@ -17,7 +17,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server, wait_idle  # noqa: E402
 
-PAGES = [("", "Leaderboard"), ("Weights", "Side by side"), ("Explain", "exact contributions"), ("Draw", "Stroke width"), ("Errors", "Click a cell"), ("Embedding", "t-SNE of the pixels"), ("Denoise", "Accuracy on all 10,000")]
+PAGES = [
+    ("", "Leaderboard"),
+    ("Weights", "Side by side"),
+    ("Explain", "exact contributions"),
+    ("Draw", "Stroke width"),
+    ("Errors", "Click a cell"),
+    ("Embedding", "t-SNE of the pixels"),
+    ("Denoise", "Accuracy on all 10,000"),
+]
 
 
 def rss_mb(pid: int) -> float:
@@ -48,7 +56,9 @@ def main():
         bare.write_text("import streamlit as st\nst.write('hello bare page')\n")
         t_bare = np.median([cold_start(browser, str(bare), "hello bare page") for _ in range(3)])
         t_home = np.median([cold_start(browser, None, "Leaderboard") for _ in range(3)])
-        print(f"cold start to visible page: bare one-liner {t_bare:.2f} s, mnistdash home {t_home:.2f} s, ratio {t_home / t_bare:.2f}x")
+        print(
+            f"cold start to visible page: bare one-liner {t_bare:.2f} s, mnistdash home {t_home:.2f} s, ratio {t_home / t_bare:.2f}x"
+        )
 
         srv = Server()
         page = browser.new_page(viewport={"width": 1500, "height": 1100})
@@ -82,7 +92,9 @@ def main():
             page.get_by_test_id("draw-verdict").wait_for(timeout=60_000)
             wait_idle(page)
             trips.append(time.perf_counter() - t0)
-        print(f"canvas round trip, mouse-up to every prediction and map on screen: p50 {1000 * np.median(trips):.0f} ms, p95 {1000 * np.percentile(trips, 95):.0f} ms (includes ~0.5 s of idle-wait polling)")
+        print(
+            f"canvas round trip, mouse-up to every prediction and map on screen: p50 {1000 * np.median(trips):.0f} ms, p95 {1000 * np.percentile(trips, 95):.0f} ms (includes ~0.5 s of idle-wait polling)"
+        )
 
         pages = []
         for i in range(10):

@@ -16,7 +16,7 @@ from mnistdash.zoo import load_all
 
 def bottleneck_codes(model, x: np.ndarray, batch: int = 5000) -> np.ndarray:
     """(N, 28, 28) -> (N, 2): the bottleneck network's own 2-D layer."""
-    xt = torch.as_tensor(np.asarray(x, dtype=np.float32))
+    xt = torch.from_numpy(np.require(x, np.float32, ["C", "W"]))
     with torch.inference_mode():
         return torch.cat([model.module.encode(xt[i : i + batch]) for i in range(0, len(xt), batch)]).numpy()
 

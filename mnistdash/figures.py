@@ -7,7 +7,19 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-DIVERGING = "RdBu_r"  # red = pushes toward the class, blue = pushes away, white = 0
+DIVERGING = "RdBu_r"
+CLASS_COLOURS = [
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+]  # red = pushes toward the class, blue = pushes away, white = 0
 GRAY = "gray"
 
 
@@ -38,13 +50,13 @@ def mosaic(
     k, h, w = images.shape
     cols = cols or min(k, 10)
     rows = -(-k // cols)
-    gap = 2
-    big = np.full((rows * (h + gap) - gap, cols * (w + gap) - gap), np.nan, np.float32)
+    gap, vgap = 2, max(2, round(h / 3.5))  # room for each image's title above it
+    big = np.full((rows * (h + vgap) - vgap, cols * (w + gap) - gap), np.nan, np.float32)
     custom = np.full(big.shape + (4,), np.nan, np.float32)
     name_idx = np.full(big.shape, -1, np.int32)
     for i in range(k):
         r, c = divmod(i, cols)
-        y0, x0 = r * (h + gap), c * (w + gap)
+        y0, x0 = r * (h + vgap), c * (w + gap)
         big[y0 : y0 + h, x0 : x0 + w] = images[i]
         yy, xx = np.indices((h, w))
         custom[y0 : y0 + h, x0 : x0 + w] = np.stack([np.full((h, w), i), yy, xx, raw[i]], -1)
@@ -82,7 +94,7 @@ def mosaic(
     fig.update_xaxes(visible=False, constrain="domain")
     fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")
     fig.update_layout(
-        height=int(rows * cell_px * h / 28 + 40),
+        height=int(rows * cell_px * (h + vgap) / 28 + 40),
         margin=dict(l=0, r=0, t=24, b=0),
         plot_bgcolor="rgba(0,0,0,0)",
     )
@@ -112,7 +124,7 @@ def probability_chart(probs: dict[str, np.ndarray], label: int | None = None) ->
             type="rect", x0=label - 0.5, x1=label + 0.5, y0=-0.5, y1=len(names) - 0.5, line=dict(color="#2ca02c", width=3)
         )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title="class (green frame: true label)" if label is not None else "class", side="top")
+    fig.update_xaxes(title="class (green frame: true label)" if label is not None else "class", side="top", dtick=1)
     fig.update_layout(height=34 * len(names) + 70, margin=dict(l=0, r=0, t=50, b=0))
     return fig
 
@@ -144,14 +156,21 @@ def confusion_figure(cm: np.ndarray, normalized: bool = False, title: str = "") 
     z = counts / np.maximum(counts.sum(1, keepdims=True), 1) if normalized else counts
     off = z.copy()
     np.fill_diagonal(off, np.nan)  # colour the errors; the diagonal would drown them
-    text = [[f"{int(cm[t, p])}" if cm[t, p] else "" for p in range(10)] for t in range(10)]
+    if normalized:
+        text = [[f"{100 * z[t, p]:.1f}%" if cm[t, p] else "" for p in range(10)] for t in range(10)]
+    else:
+        text = [[f"{int(cm[t, p])}" if cm[t, p] else "" for p in range(10)] for t in range(10)]
+    shade = off if normalized else np.log1p(off)
     fig = go.Figure()
     fig.add_trace(
         go.Heatmap(
-            z=np.log1p(off) if not normalized else off,
+            z=shade,
             x=list(range(10)),
             y=list(range(10)),
-            colorscale="Reds",
+            colorscale=[[0, "#ffffff"], [1, "#f03b20"]],  # light enough for black numbers on every cell
+            zmin=0,
+            zmax=float(np.nanmax(shade)) or 1.0,
+            textfont=dict(color="black"),
             showscale=False,
             hoverinfo="skip",
             text=text,
@@ -166,6 +185,7 @@ def confusion_figure(cm: np.ndarray, normalized: bool = False, title: str = "") 
             x=list(range(10)),
             y=list(range(10)),
             colorscale=[[0, "#c7e9c0"], [1, "#c7e9c0"]],
+            textfont=dict(color="black"),
             showscale=False,
             hoverinfo="skip",
             text=text,

@@ -18,6 +18,7 @@ MAX_PIXELS = 25_000_000  # a 5000x5000 photo is plenty for a digit
 MAX_BYTES = 20 * 1024 * 1024
 INK_THRESHOLD = 0.25  # fraction of the ink's peak that counts as ink when cropping
 MIN_CONTRAST = 0.08  # peak minus background below this is a blank page
+IMAGE_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"RIFF", b"II*\x00", b"MM\x00*")
 
 
 class ImageError(ValueError):
@@ -48,6 +49,8 @@ def load_image(source: bytes | str | Path, name: str | None = None) -> Image.Ima
     except ImageError:
         raise
     except UnidentifiedImageError:
+        if source.startswith(IMAGE_SIGNATURES):
+            raise ImageError(f"{label}: the image is damaged or truncated; save it again and retry") from None
         raise ImageError(f"{label}: not an image Pillow can read; choose a PNG or JPEG of a digit") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageError(f"{label}: image is too large; use one under 25 megapixels") from None

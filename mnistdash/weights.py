@@ -5,19 +5,21 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from mnistdash.data import Split
+
+def class_means(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """(N, 28, 28) floats, (N,) labels -> (10, 28, 28) mean image of each class."""
+    onehot = np.eye(10, dtype=np.float32)[labels]  # (N, 10)
+    sums = onehot.T @ x.reshape(len(x), -1)  # (10, 784)
+    return (sums / onehot.sum(0)[:, None]).reshape(10, 28, 28)
 
 
-def class_means(split: Split) -> np.ndarray:
-    """(10, 28, 28) mean image of each class."""
-    x = split.floats()
-    return np.stack([x[split.labels == c].mean(0) for c in range(10)])
-
-
-def contrast_templates(split: Split) -> np.ndarray:
+def contrast_templates(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """(10, 28, 28) mean of the class minus mean of all other digits."""
-    x = split.floats()
-    return np.stack([x[split.labels == c].mean(0) - x[split.labels != c].mean(0) for c in range(10)])
+    onehot = np.eye(10, dtype=np.float32)[labels]
+    sums = onehot.T @ x.reshape(len(x), -1)  # (10, 784)
+    counts = onehot.sum(0)[:, None]
+    rest = (sums.sum(0, keepdims=True) - sums) / (len(x) - counts)
+    return (sums / counts - rest).reshape(10, 28, 28)
 
 
 def mlp_units(model, sort: str = "norm") -> tuple[np.ndarray, list[str], np.ndarray]:
@@ -51,7 +53,7 @@ def cnn_filters(model) -> np.ndarray:
 
 def cnn_feature_maps(model, image: np.ndarray, block: int = 0) -> np.ndarray:
     """(C, H, W) activations after conv block `block` (0 = first conv + BN + ReLU) for one digit."""
-    x = torch.from_numpy(np.asarray(image, np.float32))[None, None]
+    x = torch.from_numpy(np.array(image, np.float32))[None, None]  # a copy: the cached digit is read-only
     blocks = [i for i, m in enumerate(model.module.features) if isinstance(m, torch.nn.Sequential)]
     with torch.inference_mode():
         return model.module.features[: blocks[block] + 1](x)[0].numpy()

@@ -22,7 +22,8 @@ train = cache.split("train")
 
 @st.cache_resource
 def templates() -> dict[str, np.ndarray]:
-    return {"class means": weights.class_means(train), "class minus rest": weights.contrast_templates(train)}
+    x, y = cache.floats("train"), train.labels
+    return {"class means": weights.class_means(x, y), "class minus rest": weights.contrast_templates(x, y)}
 
 
 tab_linear, tab_pair, tab_mlp, tab_cnn = st.tabs(["Linear models", "Pair contrast", "MLP units", "CNN filters"])

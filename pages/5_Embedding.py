@@ -4,6 +4,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
+from mnistdash.figures import CLASS_COLOURS
 from mnistdash.ui import cache, widgets
 from mnistdash.ui.grid import digit_grid
 
@@ -44,7 +45,7 @@ def scatter(coords: np.ndarray, title: str) -> go.Figure:
         groups = [("correct", preds == labels, "#9ecae1"), ("wrong", preds != labels, "#d62728")]
     else:
         values = labels if colour_by == "true label" else preds
-        groups = [(str(c), values == c, None) for c in range(10)]
+        groups = [(str(c), values == c, CLASS_COLOURS[c]) for c in range(10)]
     for name, mask, colour in groups:
         pos = np.flatnonzero(mask)
         fig.add_trace(

@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from mnistdash.config import CLASSIFIERS
-from mnistdash.figures import mosaic
+from mnistdash.figures import CLASS_COLOURS, mosaic
 from mnistdash.train import noisy
 from mnistdash.ui import cache, widgets
 
@@ -74,11 +74,9 @@ else:
         key="den_models",
     )
     fig = go.Figure()
-    palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"]
-    for i, name in enumerate(table["models"]):
-        if name not in shown:
-            continue
-        colour = palette[i % len(palette)]
+    for k, name in enumerate(shown):
+        i = list(table["models"]).index(name)
+        colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
         fig.add_trace(
             go.Scatter(
                 x=levels,

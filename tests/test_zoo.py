@@ -71,3 +71,16 @@ def test_contrast_template_is_class_mean_minus_rest():
     np.testing.assert_allclose(m.coef_[3], expected, atol=1e-5)
     # centred pixels: the global mean image scores zero for every class
     np.testing.assert_allclose(m.logits(flat.mean(0).reshape(1, 28, 28)), 0, atol=1e-4)
+
+
+def test_templates_match_a_loop_oracle():
+    from mnistdash.weights import class_means, contrast_templates
+
+    rng = np.random.default_rng(3)
+    x = rng.random((300, 28, 28)).astype(np.float32)
+    y = rng.integers(0, 10, 300)
+    means = class_means(x, y)
+    contrast = contrast_templates(x, y)
+    for c in range(10):
+        np.testing.assert_allclose(means[c], x[y == c].mean(0), atol=1e-5)
+        np.testing.assert_allclose(contrast[c], x[y == c].mean(0) - x[y != c].mean(0), atol=1e-5)

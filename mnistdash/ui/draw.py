@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from mnistdash.figures import DIVERGING
+from mnistdash.figures import CLASS_COLOURS, DIVERGING
 
 
 def probability_bars(probs: dict[str, np.ndarray]) -> go.Figure:
@@ -86,7 +86,12 @@ def map_with_point(codes: np.ndarray, labels: np.ndarray, point: np.ndarray, nei
         sel = labels == c
         fig.add_trace(
             go.Scattergl(
-                x=codes[sel, 0], y=codes[sel, 1], mode="markers", name=str(c), marker=dict(size=3, opacity=0.5), hoverinfo="skip"
+                x=codes[sel, 0],
+                y=codes[sel, 1],
+                mode="markers",
+                name=str(c),
+                marker=dict(size=3, opacity=0.5, color=CLASS_COLOURS[c]),
+                hoverinfo="skip",
             )
         )
     fig.add_trace(

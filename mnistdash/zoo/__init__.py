@@ -83,7 +83,7 @@ class TorchClassifier:
 
     def logits(self, x: np.ndarray, batch: int = 2000) -> np.ndarray:
         """(N, 28, 28) floats in [0, 1] -> (N, 10) logits (float32)."""
-        x = torch.as_tensor(np.asarray(x, dtype=np.float32))
+        x = torch.from_numpy(np.require(x, np.float32, ["C", "W"]))
         out = []
         with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.use_bf16):
             for i in range(0, len(x), batch):
@@ -107,7 +107,7 @@ class TorchDenoiser:
             p.requires_grad_(False)
 
     def denoise(self, x: np.ndarray, batch: int = 2000) -> np.ndarray:
-        x = torch.as_tensor(np.asarray(x, dtype=np.float32))
+        x = torch.from_numpy(np.require(x, np.float32, ["C", "W"]))
         with torch.inference_mode():
             return torch.cat([self.module(x[i : i + batch]) for i in range(0, len(x), batch)]).numpy()
 

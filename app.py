@@ -5,57 +5,39 @@ import streamlit as st
 
 from mnistdash.ui import cache, leaderboard, widgets
 
-PAGES = [
-    ("pages/1_Weights.py", "Weights", "🎨"),
-    ("pages/2_Explain.py", "Explain a digit", "🔍"),
-    ("pages/3_Draw.py", "Draw a digit", "✏️"),
-    ("pages/4_Errors.py", "Errors", "❌"),
-    ("pages/5_Embedding.py", "2-D maps", "🗺️"),
-    ("pages/6_Denoise.py", "Denoise", "🧽"),
-]
+widgets.page_header("mnistdash", "What MNIST classifiers have learned, and why they decide as they do.")
 
-
-def home() -> None:
-    widgets.page_header("mnistdash", "What MNIST classifiers have learned, and why they decide as they do.")
-
-    st.markdown(
-        "How can a *linear* model read handwriting 92% of the time? Here you can look inside ten "
-        "classifiers trained on MNIST's 60,000 digits, from templates and logistic regression to a "
-        "convnet: their **weights as pictures**, the **per-pixel contributions** behind every decision "
-        "(exact for linear models, Captum attributions for the networks), a **canvas** to test them "
-        "with your own handwriting, **clickable confusion matrices** and likely mislabelled digits, "
-        "a network's **2-D map** of the test set beside t-SNE, and a **denoising autoencoder**."
-    )
-
-    cols = st.columns(6)
-    for col, (path, label, icon) in zip(cols, PAGES):
-        with col:
-            st.page_link(path, label=label, icon=icon)
-
-    st.subheader("Leaderboard")
-    st.caption(
-        "Accuracy on the 10,000 MNIST test digits, as `mnistdash evaluate` recomputes it; time to predict one digit on this server."
-    )
-    for name, why in cache.errors().items():
-        st.warning(f"**{name}** is unavailable: {why}", icon="⚠️")
-    st.dataframe(leaderboard.table(), hide_index=True, width="stretch")
-
-    st.subheader("Some test digits")
-    if widgets.require_data():
-        test = cache.split("test")
-        if st.button("🎲 Shuffle"):
-            st.session_state["home_seed"] = int(np.random.default_rng().integers(1 << 30))
-        rng = np.random.default_rng(st.session_state.get("home_seed", 0))
-        picks = rng.choice(len(test), 16, replace=False)
-        st.image(
-            [widgets.upscale(cache.floats("test")[i], 3) for i in picks],
-            caption=[f"#{i}: {test.labels[i]}" for i in picks],
-            width=84,
-        )
-
-
-nav = st.navigation(
-    [st.Page(home, title="Home", icon="🏠", default=True, url_path="home")]
-    + [st.Page(path, title=label, icon=icon, url_path=path.split("_", 1)[1].removesuffix(".py")) for path, label, icon in PAGES]
+st.markdown(
+    "How can a *linear* model read handwriting 92% of the time? Here you can look inside ten "
+    "classifiers trained on MNIST's 60,000 digits, from templates and logistic regression to a "
+    "convnet: their **weights as pictures**, the **per-pixel contributions** behind every decision "
+    "(exact for linear models, Captum attributions for the networks), a **canvas** to test them "
+    "with your own handwriting, **clickable confusion matrices** and likely mislabelled digits, "
+    "a network's **2-D map** of the test set beside t-SNE, and a **denoising autoencoder**."
 )
-nav.run()
+
+cols = st.columns(6)
+for col, (path, label, icon) in zip(cols, widgets.PAGES[1:]):
+    with col:
+        st.page_link(path, label=label, icon=icon)
+
+st.subheader("Leaderboard")
+st.caption(
+    "Accuracy on the 10,000 MNIST test digits, as `mnistdash evaluate` recomputes it; time to predict one digit on this server."
+)
+for name, why in cache.errors().items():
+    st.warning(f"**{name}** is unavailable: {why}", icon="⚠️")
+st.dataframe(leaderboard.table(), hide_index=True, width="stretch")
+
+st.subheader("Some test digits")
+if widgets.require_data():
+    test = cache.split("test")
+    if st.button("🎲 Shuffle"):
+        st.session_state["home_seed"] = int(np.random.default_rng().integers(1 << 30))
+    rng = np.random.default_rng(st.session_state.get("home_seed", 0))
+    picks = rng.choice(len(test), 16, replace=False)
+    st.image(
+        [widgets.upscale(cache.floats("test")[i], 3) for i in picks],
+        caption=[f"#{i}: {test.labels[i]}" for i in picks],
+        width=84,
+    )

@@ -37,10 +37,13 @@ preds = cache.probs(model, "test")[index].argmax(1) if names else labels
 
 SEL_KEY = "emb_selection"
 selected = np.asarray(st.session_state.get(SEL_KEY, []), dtype=np.int64)  # positions into `index`
+TRACES: list[np.ndarray] = []  # the same grouping in both maps
 
 
 def scatter(coords: np.ndarray, title: str) -> go.Figure:
+    """One WebGL scatter; trace k holds the map positions TRACES[k] (for reading selections back)."""
     fig = go.Figure()
+    TRACES.clear()
     if colour_by == "correct / wrong":
         groups = [("correct", preds == labels, "#9ecae1"), ("wrong", preds != labels, "#d62728")]
     else:
@@ -48,6 +51,7 @@ def scatter(coords: np.ndarray, title: str) -> go.Figure:
         groups = [(str(c), values == c, CLASS_COLOURS[c]) for c in range(10)]
     for name, mask, colour in groups:
         pos = np.flatnonzero(mask)
+        TRACES.append(pos)
         fig.add_trace(
             go.Scattergl(
                 x=coords[pos, 0],
@@ -66,7 +70,7 @@ def scatter(coords: np.ndarray, title: str) -> go.Figure:
                 y=coords[selected, 1],
                 mode="markers",
                 name="selected",
-                marker=dict(size=8, color="rgba(0,0,0,0)", line=dict(width=1.5, color="black")),
+                marker=dict(size=7, color="rgba(0,0,0,0)", line=dict(width=1, color="black")),
                 hoverinfo="skip",
             )
         )
@@ -77,8 +81,14 @@ def scatter(coords: np.ndarray, title: str) -> go.Figure:
 
 
 def positions(event) -> list[int]:
+    """Map positions of the selected points, from each point's trace and index in that trace."""
     points = (event or {}).get("selection", {}).get("points", []) if event else []
-    return sorted({int(p["customdata"][0]) for p in points if p.get("customdata") is not None})
+    out = set()
+    for p in points:
+        curve, k = p.get("curve_number"), p.get("point_index", p.get("point_number"))
+        if curve is not None and k is not None and curve < len(TRACES) and k < len(TRACES[curve]):
+            out.add(int(TRACES[curve][k]))
+    return sorted(out)
 
 
 left, right = st.columns(2)

@@ -19,7 +19,10 @@ PAGES = {
 
 
 def run_page(path: str, **state) -> AppTest:
-    at = AppTest.from_file(str(ROOT / path), default_timeout=120)
+    """Run a page as the server does: app.py is the entrypoint, the page is switched to."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    if path != "app.py":
+        at.switch_page(path)
     for k, v in state.items():
         at.session_state[k] = v
     return at.run()
@@ -101,9 +104,10 @@ def test_errors_cell_click_shows_its_digits():
 
 
 def test_embedding_selection_shows_digits():
+    # Points 0, 1, 2 of trace 0 (digits labelled 0), as Plotly reports a box selection.
     sel = {
         "selection": {
-            "points": [{"customdata": [p, p, 0, 0]} for p in (3, 10, 25)],
+            "points": [{"curve_number": 0, "point_index": k} for k in (0, 1, 2)],
             "point_indices": [0, 1, 2],
             "box": [],
             "lasso": [],
@@ -112,3 +116,4 @@ def test_embedding_selection_shows_digits():
     at = run_page("pages/5_Embedding.py", emb_tsne=sel)
     assert not at.exception, [e.message for e in at.exception]
     assert any("3 selected digits" in h.value for h in at.subheader)
+    assert any("Labels in the selection: 0: 3" in c.value for c in at.caption)

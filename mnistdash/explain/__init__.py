@@ -107,7 +107,7 @@ class IntegratedGradientsMethod(Method):
     def completeness_gap(self, image: np.ndarray, target: int) -> tuple[float, float]:
         """(sum of attributions, f(x) - f(black)) for one image: equal for a perfect IG."""
         attr = self.attribute(image[None], [target])[0]
-        x = torch.from_numpy(model_input(self.model, image)[None])
+        x = torch.from_numpy(np.array(model_input(self.model, image)[None]))  # a copy: inputs may be read-only
         with torch.no_grad():
             delta = self.module(x)[0, target] - self.module(torch.zeros_like(x))[0, target]
         return float(attr.sum()), float(delta)

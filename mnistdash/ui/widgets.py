@@ -10,8 +10,24 @@ from mnistdash.ui import cache
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 3}}
 
 
+PAGES = [
+    ("app.py", "Home", "🏠"),
+    ("pages/1_Weights.py", "Weights", "🎨"),
+    ("pages/2_Explain.py", "Explain a digit", "🔍"),
+    ("pages/3_Draw.py", "Draw a digit", "✏️"),
+    ("pages/4_Errors.py", "Errors", "❌"),
+    ("pages/5_Embedding.py", "2-D maps", "🗺️"),
+    ("pages/6_Denoise.py", "Denoise", "🧽"),
+]
+
+
 def page_header(title: str, caption: str) -> None:
+    """Page config, the sidebar's page links (readable names, unlike file names) and the title."""
     st.set_page_config(page_title=f"{title} · mnistdash", page_icon="🔢", layout="wide")
+    with st.sidebar:
+        for path, label, icon in PAGES:
+            st.page_link(path, label=label, icon=icon)
+        st.divider()
     st.title(title)
     st.caption(caption)
 

@@ -125,6 +125,7 @@ def test_click_a_confusion_cell(page, server):
     page.get_by_text(f"True 4, predicted 9: {expected} digits").wait_for(timeout=60_000)
     wait_idle(page)
     grid = page.locator("[class*='st-key-cell_'] [data-testid='stImage']")
+    grid.first.wait_for(timeout=60_000)
     assert grid.count() == min(expected, 60)
     assert_no_errors(page)
 
@@ -144,5 +145,8 @@ def test_box_select_on_a_scatter(page, server):
     page.mouse.up()
     page.get_by_text(re.compile(r"\d+ selected digits")).wait_for(timeout=60_000)
     wait_idle(page)
-    assert page.locator("[class*='st-key-emb_sel_grid'] [data-testid='stImage']").count() > 0
+    grid = page.locator("[class*='st-key-emb_sel_grid'] [data-testid='stImage']")
+    grid.first.wait_for(timeout=60_000)
+    n = int(re.search(r"(\d+) selected digits", page.get_by_text(re.compile(r"\d+ selected digits")).inner_text()).group(1))
+    assert grid.count() == min(n, 50)
     assert_no_errors(page)

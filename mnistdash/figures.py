@@ -30,6 +30,28 @@ def symmetric_range(*arrays: np.ndarray, quantile: float = 99.5) -> float:
     return zmax if zmax > 0 else 1.0
 
 
+def grid_axes(n: int, cols: int, title_space: float = 0.18) -> tuple[dict, list[tuple[str, str]], list[tuple[float, float]]]:
+    """Layout entries for n small square plots in a grid, built directly (make_subplots is ~10x slower).
+
+    Returns (layout axes, (xref, yref) per plot, title anchor (x, y) in paper coordinates per plot).
+    """
+    rows = -(-n // cols)
+    layout, refs, anchors = {}, [], []
+    cw, rh = 1.0 / cols, 1.0 / rows
+    for i in range(n):
+        r, c = divmod(i, cols)
+        suffix = "" if i == 0 else str(i + 1)
+        x_dom = [c * cw + 0.004, (c + 1) * cw - 0.004]
+        y_dom = [1 - (r + 1) * rh, 1 - r * rh - rh * title_space]
+        layout[f"xaxis{suffix}"] = dict(domain=x_dom, anchor=f"y{suffix}", visible=False, constrain="domain")
+        layout[f"yaxis{suffix}"] = dict(
+            domain=y_dom, anchor=f"x{suffix}", visible=False, autorange="reversed", scaleanchor=f"x{suffix}", constrain="domain"
+        )
+        refs.append((f"x{suffix}", f"y{suffix}"))
+        anchors.append(((x_dom[0] + x_dom[1]) / 2, y_dom[1]))
+    return layout, refs, anchors
+
+
 def mosaic(
     images: np.ndarray,  # (K, H, W)
     titles: Sequence[str],
@@ -41,64 +63,57 @@ def mosaic(
     colorbar: bool = True,
     raw: np.ndarray | None = None,
 ) -> go.Figure:
-    """K images tiled into one heatmap (fast even for hundreds), hover: image, row, column, value.
+    """K images in a grid on one shared colour scale; hover: image, row, column, value.
 
     `raw` (K, H, W), when the images are rescaled for display, gives the values hover shows.
+    Arrays travel as compact binary, so grids of a hundred images stay fast.
     """
     images = np.asarray(images, np.float32)
-    raw = images if raw is None else np.asarray(raw, np.float32)
     k, h, w = images.shape
     cols = cols or min(k, 10)
     rows = -(-k // cols)
-    gap, vgap = 2, max(2, round(h / 3.5))  # room for each image's title above it
-    big = np.full((rows * (h + vgap) - vgap, cols * (w + gap) - gap), np.nan, np.float32)
-    custom = np.full(big.shape + (4,), np.nan, np.float32)
-    name_idx = np.full(big.shape, -1, np.int32)
+    axes, refs, anchors = grid_axes(k, cols)
+    shown = "%{z:.4g}" if raw is None else "%{customdata:.4g}"
+    traces, notes = [], []
     for i in range(k):
-        r, c = divmod(i, cols)
-        y0, x0 = r * (h + vgap), c * (w + gap)
-        big[y0 : y0 + h, x0 : x0 + w] = images[i]
-        yy, xx = np.indices((h, w))
-        custom[y0 : y0 + h, x0 : x0 + w] = np.stack([np.full((h, w), i), yy, xx, raw[i]], -1)
-        name_idx[y0 : y0 + h, x0 : x0 + w] = i
-    text = np.where(name_idx >= 0, np.asarray(list(titles) + [""], dtype=object)[name_idx], "")
+        xref, yref = refs[i]
+        traces.append(
+            go.Heatmap(
+                z=images[i],
+                customdata=None if raw is None else np.asarray(raw[i], np.float32),
+                xaxis=xref,
+                yaxis=yref,
+                name=str(titles[i]),
+                coloraxis="coloraxis",
+                hovertemplate="%{fullData.name}<br>row %{y}, col %{x}<br>" + value_name + " " + shown + "<extra></extra>",
+            )
+        )
+        notes.append(
+            dict(
+                x=anchors[i][0],
+                y=anchors[i][1],
+                xref="paper",
+                yref="paper",
+                text=str(titles[i]),
+                showarrow=False,
+                yanchor="bottom",
+                font=dict(size=11),
+            )
+        )
     if diverging:
         zmax = zmax or symmetric_range(images)
-        scale = dict(colorscale=DIVERGING, zmid=0, zmin=-zmax, zmax=zmax)
+        axis = dict(colorscale=DIVERGING, cmid=0, cmin=-zmax, cmax=zmax)
     else:
-        scale = dict(colorscale=GRAY, zmin=0 if zmax is None else -0.0, zmax=zmax or float(np.nanmax(big)) or 1.0)
-    fig = go.Figure(
-        go.Heatmap(
-            z=big,
-            customdata=custom,
-            text=text,
-            hovertemplate="%{text}<br>row %{customdata[1]}, col %{customdata[2]}<br>"
-            + value_name
-            + " %{customdata[3]:.4g}<extra></extra>",
-            hoverongaps=False,
-            showscale=colorbar,
-            colorbar=dict(thickness=12, len=0.9),
-            **scale,
-        )
-    )
-    for i, title in enumerate(titles):
-        r, c = divmod(i, cols)
-        fig.add_annotation(
-            x=c * (w + gap) + (w - 1) / 2,
-            y=r * (h + gap) - 1.2,
-            text=title,
-            showarrow=False,
-            yanchor="bottom",
-            font=dict(size=11),
-        )
-    fig.update_xaxes(visible=False, constrain="domain")
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")
-    fig.update_layout(
-        height=int(rows * cell_px * (h + vgap) / 28 + 40),
-        margin=dict(l=0, r=0, t=24, b=0),
+        axis = dict(colorscale=GRAY, cmin=0, cmax=zmax or float(images.max()) or 1.0)
+    layout = go.Layout(
+        **axes,
+        coloraxis=dict(**axis, showscale=colorbar, colorbar=dict(thickness=12, len=0.9)),
+        annotations=notes,
+        height=int(rows * cell_px * 1.2 + 30),
+        margin=dict(l=0, r=0, t=10, b=0),
         plot_bgcolor="rgba(0,0,0,0)",
     )
-    return fig
+    return go.Figure(data=traces, layout=layout)
 
 
 def probability_chart(probs: dict[str, np.ndarray], label: int | None = None) -> go.Figure:

@@ -4,79 +4,100 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from mnistdash.figures import CLASS_COLOURS, DIVERGING
+from mnistdash.figures import CLASS_COLOURS, DIVERGING, grid_axes
 
 
 def probability_bars(probs: dict[str, np.ndarray]) -> go.Figure:
+    """Each model's ten probabilities as bars, side by side, its answer in red."""
     names = list(probs)
-    fig = make_subplots(
-        rows=1,
-        cols=len(names),
-        subplot_titles=[f"{n}: <b>{int(probs[n].argmax())}</b>" for n in names],
-        shared_yaxes=True,
-        horizontal_spacing=0.012,
-    )
-    for i, n in enumerate(names, start=1):
-        p = probs[n]
-        colors = ["#d62728" if c == int(p.argmax()) else "#9ecae1" for c in range(10)]
-        fig.add_trace(
+    n = len(names)
+    layout, traces, notes = {}, [], []
+    for i, name in enumerate(names):
+        suffix = "" if i == 0 else str(i + 1)
+        dom = [i / n + 0.006, (i + 1) / n - 0.006]
+        layout[f"xaxis{suffix}"] = dict(
+            domain=dom, anchor=f"y{suffix}", tickmode="array", tickvals=list(range(10)), tickfont=dict(size=9), fixedrange=True
+        )
+        layout[f"yaxis{suffix}"] = dict(
+            anchor=f"x{suffix}", range=[0, 1], showticklabels=i == 0, fixedrange=True, matches=None if i == 0 else "y"
+        )
+        p = probs[name]
+        top = int(p.argmax())
+        traces.append(
             go.Bar(
                 x=list(range(10)),
                 y=p,
-                marker_color=colors,
-                hovertemplate=f"{n}<br>class %{{x}}: %{{y:.3f}}<extra></extra>",
+                xaxis=f"x{suffix}",
+                yaxis=f"y{suffix}",
                 showlegend=False,
-            ),
-            1,
-            i,
+                marker_color=["#d62728" if c == top else "#9ecae1" for c in range(10)],
+                hovertemplate=f"{name}<br>class %{{x}}: %{{y:.3f}}<extra></extra>",
+            )
         )
-        fig.update_xaxes(tickmode="array", tickvals=list(range(10)), tickfont=dict(size=9), row=1, col=i)
-    fig.update_yaxes(range=[0, 1], row=1, col=1, title="probability")
-    fig.update_annotations(font_size=12)
-    fig.update_layout(height=230, margin=dict(l=0, r=0, t=30, b=0), bargap=0.15)
-    return fig
+        notes.append(
+            dict(
+                x=sum(dom) / 2,
+                y=1.0,
+                xref="paper",
+                yref="paper",
+                yanchor="bottom",
+                showarrow=False,
+                text=f"{name}: <b>{top}</b>",
+                font=dict(size=12),
+            )
+        )
+    return go.Figure(
+        data=traces, layout=go.Layout(**layout, annotations=notes, height=230, margin=dict(l=0, r=0, t=30, b=0), bargap=0.15)
+    )
 
 
 def overlay_maps(digit: np.ndarray, maps: dict[str, np.ndarray], titles: list[str]) -> go.Figure:
     """Each model's map (own symmetric scale, red toward its answer) with the digit's outline on top."""
     names = list(maps)
-    fig = make_subplots(rows=1, cols=len(names), subplot_titles=titles, horizontal_spacing=0.01)
-    for i, n in enumerate(names, start=1):
-        m = maps[n]
+    axes, refs, anchors = grid_axes(len(names), len(names))
+    traces, notes = [], []
+    for i, name in enumerate(names):
+        m = maps[name]
         zmax = float(np.abs(m).max()) or 1.0
-        fig.add_trace(
+        xref, yref = refs[i]
+        traces.append(
             go.Heatmap(
                 z=m,
+                xaxis=xref,
+                yaxis=yref,
                 colorscale=DIVERGING,
                 zmid=0,
                 zmin=-zmax,
                 zmax=zmax,
                 showscale=False,
-                hovertemplate=f"{n}<br>row %{{y}}, col %{{x}}<br>contribution %{{z:.4g}}<extra></extra>",
-            ),
-            1,
-            i,
+                hovertemplate=f"{name}<br>row %{{y}}, col %{{x}}<br>contribution %{{z:.4g}}<extra></extra>",
+            )
         )
-        fig.add_trace(
+        traces.append(
             go.Contour(
                 z=digit,
+                xaxis=xref,
+                yaxis=yref,
                 contours=dict(start=0.5, end=0.5, coloring="lines"),
                 line=dict(color="black", width=1),
                 showscale=False,
                 hoverinfo="skip",
-            ),
-            1,
-            i,
+            )
         )
-        fig.update_xaxes(visible=False, constrain="domain", row=1, col=i)
-        fig.update_yaxes(
-            visible=False, autorange="reversed", scaleanchor=f"x{i if i > 1 else ''}", constrain="domain", row=1, col=i
+        notes.append(
+            dict(
+                x=anchors[i][0],
+                y=anchors[i][1],
+                xref="paper",
+                yref="paper",
+                yanchor="bottom",
+                showarrow=False,
+                text=titles[i],
+                font=dict(size=11),
+            )
         )
-    fig.update_annotations(font_size=11)
-    fig.update_layout(height=190, margin=dict(l=0, r=0, t=28, b=0))
-    return fig
+    return go.Figure(data=traces, layout=go.Layout(**axes, annotations=notes, height=200, margin=dict(l=0, r=0, t=10, b=0)))
 
 
 def map_with_point(codes: np.ndarray, labels: np.ndarray, point: np.ndarray, neighbours: np.ndarray) -> go.Figure:

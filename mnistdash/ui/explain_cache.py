@@ -18,7 +18,8 @@ def test_attribution(model: str, index: int, method: str, target: int) -> np.nda
 
 @st.cache_data(max_entries=1000, show_spinner=False)
 def test_ig_gap(model: str, index: int, target: int) -> tuple[float, float]:
-    return IntegratedGradientsMethod(cache.models()[model]).completeness_gap(cache.floats("test")[index], target)
+    ig = test_attribution(model, index, "integrated-gradients", target)
+    return IntegratedGradientsMethod(cache.models()[model]).completeness_gap(cache.floats("test")[index], target, ig)
 
 
 @st.cache_resource(show_spinner=False)

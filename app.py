@@ -25,9 +25,10 @@ st.subheader("Leaderboard")
 st.caption(
     "Accuracy on the 10,000 MNIST test digits, as `mnistdash evaluate` recomputes it; time to predict one digit on this server."
 )
-for name, why in cache.errors().items():
+for name, why in cache.file_problems().items():
     st.warning(f"**{name}** is unavailable: {why}", icon="⚠️")
-st.dataframe(leaderboard.table(), hide_index=True, width="stretch")
+board = st.empty()  # shown at once from the manifest, then again with live timings
+board.markdown(leaderboard.markdown(leaderboard.table()))
 
 st.subheader("Some test digits")
 if widgets.require_data():
@@ -41,3 +42,9 @@ if widgets.require_data():
         caption=[f"#{i}: {test.labels[i]}" for i in picks],
         width=84,
     )
+
+latency = leaderboard.latency_ms()  # loads the models: torch is imported here, after the page is up
+for name, why in cache.errors().items():
+    if name not in cache.file_problems():
+        st.warning(f"**{name}** is unavailable: {why}", icon="⚠️")
+board.markdown(leaderboard.markdown(leaderboard.table(latency, {**cache.file_problems(), **cache.errors()})))

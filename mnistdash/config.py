@@ -23,3 +23,17 @@ LINEAR_MODELS = ("logreg-ovr", "logreg-multinomial", "template-mean", "template-
 TORCH_CLASSIFIERS = ("mlp", "mlp-deep", "cnn", "bottleneck")
 CLASSIFIERS = LINEAR_MODELS + TORCH_CLASSIFIERS
 ALL_MODELS = CLASSIFIERS + ("denoiser",)
+
+# What each model is, in words the UI shows.
+DESCRIPTIONS = {
+    "logreg-ovr": "logistic regression, one-vs-rest (10 binary classifiers)",
+    "logreg-multinomial": "logistic regression, multinomial (softmax)",
+    "template-mean": "dot product with each class's mean image (unit norm)",
+    "template-contrast": "mean of the class minus mean of the rest, on centred pixels",
+    "linear-mse": "least squares to one-hot targets on binarized pixels",
+    "mlp": "MLP 784-100-10",
+    "mlp-deep": "MLP 784-500-200-50-10 with dropout",
+    "cnn": "convnet: conv5/32-conv5/64-conv3/128, batch norm, dropout, augmentation",
+    "bottleneck": "784-500-100-2-100-10 classifier with a 2-unit layer",
+    "denoiser": "denoising autoencoder 784-256-128-256-784",
+}

@@ -103,16 +103,22 @@ def _verified(root: Path, files: dict[str, str], what: str) -> None:
             )
 
 
+def check_model(name: str, models_dir: str | Path | None = None) -> dict[str, Any]:
+    """The manifest entry of one model whose files are all present and match their checksums."""
+    root = _dir(models_dir)
+    entry = read_manifest(root)["models"].get(name)
+    if entry is None:
+        raise StoreError(f"{name}: not in {root / MANIFEST}; run `mnistdash train --only {name}`")
+    _verified(root, entry.get("files", {}), name)
+    return entry
+
+
 def load_model_files(
     name: str, models_dir: str | Path | None = None
 ) -> tuple[dict[str, np.ndarray], dict[str, Any], dict[str, Any]]:
     """Verified (tensors, config, manifest entry) of one model."""
     root = _dir(models_dir)
-    manifest = read_manifest(root)
-    entry = manifest["models"].get(name)
-    if entry is None:
-        raise StoreError(f"{name}: not in {root / MANIFEST}; run `mnistdash train --only {name}`")
-    _verified(root, entry.get("files", {}), name)
+    entry = check_model(name, root)
     try:
         tensors = load_file(str(root / name / "weights.safetensors"))
         config = json.loads((root / name / "config.json").read_text())

@@ -101,9 +101,16 @@ if reading is not None:
         st.subheader("Where your digit lands on the bottleneck network's 2-D map")
         labels = cache.split("test").labels[emb["index"]]
         near = nearest(emb["bottleneck"], reading.code, 8)
+        shown = np.union1d(np.arange(0, len(labels), 4), near)  # 1 in 4 test digits keeps each stroke's redraw light
         c1, c2 = st.columns([3, 2])
         with c1:
-            widgets.show(draw.map_with_point(emb["bottleneck"], labels, reading.code, near), key="draw_map")
+            st.caption(
+                f"{len(shown):,} of the {len(labels):,} test digits; circled: the 8 nearest to yours (all 10,000 are on the 2-D maps page)."
+            )
+            widgets.show(
+                draw.map_with_point(emb["bottleneck"][shown], labels[shown], reading.code, np.searchsorted(shown, near)),
+                key="draw_map",
+            )
         with c2:
             st.markdown("**Its nearest test digits on the map**")
             idx = emb["index"][near]

@@ -4,18 +4,33 @@ from __future__ import annotations
 
 import numpy as np
 import streamlit as st
-import torch
 
-from mnistdash import store, zoo
+from mnistdash import store
 from mnistdash.config import ALL_MODELS, CLASSIFIERS
 from mnistdash.data import DataError, Split, load_split
-
-torch.set_num_threads(1)  # small single-image work runs far faster on one thread here
 
 
 @st.cache_resource(show_spinner="Loading models ...")
 def models_and_errors() -> tuple[dict, dict[str, str]]:
+    """Every model that loads, and why each other one does not (torch is imported here, not at start)."""
+    import torch
+
+    from mnistdash import zoo
+
+    torch.set_num_threads(1)  # small single-image work runs far faster on one thread here
     return zoo.load_all(ALL_MODELS)
+
+
+@st.cache_resource(show_spinner=False)
+def file_problems() -> dict[str, str]:
+    """Models whose files are missing or altered, found by checksum alone (fast, no torch)."""
+    problems = {}
+    for name in ALL_MODELS:
+        try:
+            store.check_model(name)
+        except store.StoreError as exc:
+            problems[name] = str(exc)
+    return problems
 
 
 def models() -> dict:

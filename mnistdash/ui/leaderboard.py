@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import time
 
-import pandas as pd
 import streamlit as st
 
-from mnistdash.config import ALL_MODELS, CLASSIFIERS
+from mnistdash.config import ALL_MODELS, CLASSIFIERS, DESCRIPTIONS
 from mnistdash.ui import cache
-from mnistdash.zoo import DESCRIPTIONS
 
 
 @st.cache_resource(show_spinner="Timing the models ...")
@@ -31,9 +29,15 @@ def _latency_ms() -> dict[str, float]:
     return out
 
 
-def table() -> pd.DataFrame:
+def latency_ms() -> dict[str, float]:
+    return _latency_ms()
+
+
+def table(latency: dict[str, float] | None = None, problems: dict[str, str] | None = None) -> list[dict[str, str]]:
+    """One row per model from the manifest; latency and load problems once known."""
     entries = cache.manifest().get("models", {})
-    latency = _latency_ms()
+    latency = latency or {}
+    problems = cache.file_problems() if problems is None else problems
     rows = []
     for name in ALL_MODELS:
         e = entries.get(name, {})
@@ -44,8 +48,19 @@ def table() -> pd.DataFrame:
                 "what it is": DESCRIPTIONS[name],
                 "test accuracy": f"{100 * acc:.2f}%" if acc is not None else ("denoiser" if name == "denoiser" else "-"),
                 "parameters": f"{e['params']:,}" if "params" in e else "-",
-                "ms / digit": f"{latency[name]:.2f}" if name in latency else "-",
-                "status": "unavailable" if name in cache.errors() else "ok",
+                "ms / digit": f"{latency[name]:.2f}" if name in latency else ("…" if name not in problems else "-"),
+                "status": "unavailable" if name in problems else "ok",
             }
         )
-    return pd.DataFrame(rows)
+    return rows
+
+
+def markdown(rows: list[dict[str, str]]) -> str:
+    """The table as Markdown: renders at once, with no dataframe widget to load on the home page."""
+    cols = list(rows[0])
+    lines = [
+        "| " + " | ".join(cols) + " |",
+        "|" + "|".join("---:" if c in ("test accuracy", "parameters", "ms / digit") else "---" for c in cols) + "|",
+    ]
+    lines += ["| " + " | ".join(f"`{v}`" if c == "model" else str(v) for c, v in r.items()) + " |" for r in rows]
+    return "\n".join(lines)

@@ -35,7 +35,7 @@ def free_port() -> int:
 class Server:
     """`streamlit run app.py` on a free loopback port; stopped by its own PID."""
 
-    def __init__(self, env: dict | None = None):
+    def __init__(self, env: dict | None = None, app: str | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cmd = [
@@ -43,7 +43,7 @@ class Server:
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "app.py"),
+            app or str(ROOT / "app.py"),
             "--server.port",
             str(self.port),
             "--server.address",

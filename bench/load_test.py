@@ -55,6 +55,8 @@ async def session(browser, url: str, until: float, stats: dict, k: int):
             await page.goto(f"{url}/Errors")
             await page.get_by_text("Click a cell").first.wait_for(timeout=120_000)
             await idle(page)
+            await page.locator(".js-plotly-plot").first.wait_for(timeout=120_000)
+            await page.wait_for_function("() => !!document.querySelector('.js-plotly-plot')._fullLayout", timeout=120_000)
             true, pred = [(4, 9), (7, 2), (3, 5), (9, 4)][k % 4]
             xy = await page.evaluate(
                 f"""() => {{ const gd = document.querySelector('.js-plotly-plot'); const l = gd._fullLayout;

@@ -8,6 +8,11 @@ import plotly.graph_objects as go
 from mnistdash.figures import CLASS_COLOURS, DIVERGING, grid_axes
 
 
+def wrap(name: str) -> str:
+    """Two lines for a long model name, so nine titles fit side by side."""
+    return name.replace("-", "-<br>", 1) if len(name) > 9 else name
+
+
 def probability_bars(probs: dict[str, np.ndarray]) -> go.Figure:
     """Each model's ten probabilities as bars, side by side, its answer in red."""
     names = list(probs)
@@ -43,7 +48,7 @@ def probability_bars(probs: dict[str, np.ndarray]) -> go.Figure:
                 yref="paper",
                 yanchor="bottom",
                 showarrow=False,
-                text=f"{name}: <b>{top}</b>",
+                text=f"{wrap(name)}: <b>{top}</b>",
                 font=dict(size=12),
             )
         )

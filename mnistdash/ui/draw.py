@@ -53,7 +53,7 @@ def probability_bars(probs: dict[str, np.ndarray]) -> go.Figure:
             )
         )
     return go.Figure(
-        data=traces, layout=go.Layout(**layout, annotations=notes, height=230, margin=dict(l=0, r=0, t=30, b=0), bargap=0.15)
+        data=traces, layout=go.Layout(**layout, annotations=notes, height=250, margin=dict(l=0, r=0, t=44, b=0), bargap=0.15)
     )
 
 
@@ -98,7 +98,7 @@ def overlay_maps(digit: np.ndarray, maps: dict[str, np.ndarray], titles: list[st
                 yref="paper",
                 yanchor="bottom",
                 showarrow=False,
-                text=titles[i],
+                text=wrap(titles[i]),
                 font=dict(size=11),
             )
         )

@@ -125,7 +125,7 @@ class SmoothGradMethod(Method):
 
     def _attribute(self, x, targets):
         g = torch.Generator().manual_seed(0)
-        noise = self.stdev * torch.randn((self.samples, *x.shape), generator=g)  # (S, N, 28, 28)
+        noise = self.stdev * torch.randn((self.samples, 1, *x.shape[1:]), generator=g)  # (S, 1, 28, 28): same for every image
         noisy = (x.detach()[None] + noise).reshape(-1, *x.shape[1:]).requires_grad_(True)
         grads = Saliency(self.module).attribute(noisy, target=targets * self.samples, abs=True)
         return grads.reshape(self.samples, *x.shape).mean(0)

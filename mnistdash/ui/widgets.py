@@ -23,7 +23,7 @@ PAGES = [
 
 def page_header(title: str, caption: str) -> None:
     """Page config, the sidebar's page links (readable names, unlike file names) and the title."""
-    st.set_page_config(page_title=f"{title} · mnistdash", page_icon="🔢", layout="wide")
+    st.set_page_config(page_title=title if title == "mnistdash" else f"{title} · mnistdash", page_icon="🔢", layout="wide")
     with st.sidebar:
         for path, label, icon in PAGES:
             st.page_link(path, label=label, icon=icon)

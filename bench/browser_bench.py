@@ -15,17 +15,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server, wait_idle  # noqa: E402
-
-PAGES = [
-    ("", "Leaderboard"),
-    ("Weights", "Side by side"),
-    ("Explain", "exact contributions"),
-    ("Draw", "Stroke width"),
-    ("Errors", "Click a cell"),
-    ("Embedding", "t-SNE of the pixels"),
-    ("Denoise", "Accuracy on all 10,000"),
-]
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PAGES, Server, wait_idle  # noqa: E402
 
 
 def rss_mb(pid: int) -> float:

@@ -30,6 +30,11 @@ def symmetric_range(*arrays: np.ndarray, quantile: float = 99.5) -> float:
     return zmax if zmax > 0 else 1.0
 
 
+def title_note(x: float, y: float, text: str) -> dict:
+    """A small title above a plot of a grid, placed in paper coordinates."""
+    return dict(x=x, y=y, xref="paper", yref="paper", text=text, showarrow=False, yanchor="bottom", font=dict(size=11))
+
+
 def grid_axes(n: int, cols: int, title_space: float = 0.18) -> tuple[dict, list[tuple[str, str]], list[tuple[float, float]]]:
     """Layout entries for n small square plots in a grid, built directly (make_subplots is ~10x slower).
 
@@ -88,18 +93,7 @@ def mosaic(
                 hovertemplate="%{fullData.name}<br>row %{y}, col %{x}<br>" + value_name + " " + shown + "<extra></extra>",
             )
         )
-        notes.append(
-            dict(
-                x=anchors[i][0],
-                y=anchors[i][1],
-                xref="paper",
-                yref="paper",
-                text=str(titles[i]),
-                showarrow=False,
-                yanchor="bottom",
-                font=dict(size=11),
-            )
-        )
+        notes.append(title_note(*anchors[i], str(titles[i])))
     if diverging:
         zmax = zmax or symmetric_range(images)
         axis = dict(colorscale=DIVERGING, cmid=0, cmin=-zmax, cmax=zmax)

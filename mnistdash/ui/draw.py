@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from mnistdash.figures import CLASS_COLOURS, DIVERGING, grid_axes
+from mnistdash.figures import CLASS_COLOURS, DIVERGING, grid_axes, title_note
 
 
 def wrap(name: str) -> str:
@@ -40,18 +40,7 @@ def probability_bars(probs: dict[str, np.ndarray]) -> go.Figure:
                 hovertemplate=f"{name}<br>class %{{x}}: %{{y:.3f}}<extra></extra>",
             )
         )
-        notes.append(
-            dict(
-                x=sum(dom) / 2,
-                y=1.0,
-                xref="paper",
-                yref="paper",
-                yanchor="bottom",
-                showarrow=False,
-                text=f"{wrap(name)}: <b>{top}</b>",
-                font=dict(size=12),
-            )
-        )
+        notes.append(title_note(sum(dom) / 2, 1.0, f"{wrap(name)}: <b>{top}</b>"))
     return go.Figure(
         data=traces, layout=go.Layout(**layout, annotations=notes, height=250, margin=dict(l=0, r=0, t=44, b=0), bargap=0.15)
     )
@@ -90,18 +79,7 @@ def overlay_maps(digit: np.ndarray, maps: dict[str, np.ndarray], titles: list[st
                 hoverinfo="skip",
             )
         )
-        notes.append(
-            dict(
-                x=anchors[i][0],
-                y=anchors[i][1],
-                xref="paper",
-                yref="paper",
-                yanchor="bottom",
-                showarrow=False,
-                text=wrap(titles[i]),
-                font=dict(size=11),
-            )
-        )
+        notes.append(title_note(*anchors[i], wrap(titles[i])))
     return go.Figure(data=traces, layout=go.Layout(**axes, annotations=notes, height=200, margin=dict(l=0, r=0, t=10, b=0)))
 
 

@@ -14,6 +14,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
+# (url path, a text that shows once the page has rendered)
+PAGES = [
+    ("", "Leaderboard"),
+    ("Weights", "Side by side"),
+    ("Explain", "exact contributions"),
+    ("Draw", "Stroke width"),
+    ("Errors", "Click a cell"),
+    ("Embedding", "t-SNE of the pixels"),
+    ("Denoise", "Accuracy on all 10,000"),
+]
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

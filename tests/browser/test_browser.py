@@ -7,19 +7,9 @@ import re
 import numpy as np
 import pytest
 
-from tests.browser.conftest import assert_no_errors, open_page, wait_idle
+from tests.browser.conftest import PAGES, assert_no_errors, open_page, wait_idle
 
 pytestmark = pytest.mark.browser
-
-PAGES = [
-    ("", "Leaderboard"),
-    ("Weights", "Side by side"),
-    ("Explain", "exact contributions"),
-    ("Draw", "Stroke width"),
-    ("Errors", "Click a cell"),
-    ("Embedding", "t-SNE of the pixels"),
-    ("Denoise", "Accuracy on all 10,000"),
-]
 
 
 @pytest.mark.parametrize("path,text", PAGES)

@@ -66,7 +66,7 @@ def main():
         at.sidebar.number_input[0].set_value(i).run()
         revisit.append(time.perf_counter() - t)
     print(
-        f"change the digit (new digit, all 4 networks x 5 methods): p50 {pct(digit_times, 50):.0f} ms, p95 {pct(digit_times, 95):.0f} ms"
+        f"change the digit (new digit, 4 networks x the 4 default methods, and the checks): p50 {pct(digit_times, 50):.0f} ms, p95 {pct(digit_times, 95):.0f} ms"
     )
     print(f"change the methods: p50 {pct(method_times, 50):.0f} ms, max {1000 * max(method_times):.0f} ms")
     print(f"back to a digit seen before (cached): p50 {pct(revisit, 50):.0f} ms, p95 {pct(revisit, 95):.0f} ms")

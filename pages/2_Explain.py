@@ -87,7 +87,12 @@ st.header("Networks: model × method")
 nets = [n for n in TORCH_CLASSIFIERS if n in models]
 c1, c2 = st.columns([2, 3])
 which = c1.radio("Explain", ["predicted class", f"class {second}", "difference"], horizontal=True)
-methods = c2.multiselect("Methods", list(CAPTUM_METHODS), default=list(CAPTUM_METHODS), format_func=lambda m: METHODS[m].label)
+methods = c2.multiselect(
+    "Methods",
+    list(CAPTUM_METHODS),
+    default=[m for m in CAPTUM_METHODS if m != "smoothgrad"],  # SmoothGrad is one click away; it costs 16 backward passes
+    format_func=lambda m: METHODS[m].label,
+)
 if nets and methods:
     maps, raws, titles = [], [], []
     for n in nets:

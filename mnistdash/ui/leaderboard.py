@@ -29,6 +29,11 @@ def _latency_ms() -> dict[str, float]:
     return out
 
 
+def _denoiser_note(entry: dict) -> str:
+    mse = entry.get("test_mse_sigma_0.5")
+    return "-" if mse is None else f"MSE {mse:.4f} at σ 0.5"
+
+
 def latency_ms() -> dict[str, float]:
     return _latency_ms()
 
@@ -46,9 +51,11 @@ def table(latency: dict[str, float] | None = None, problems: dict[str, str] | No
             {
                 "model": name,
                 "what it is": DESCRIPTIONS[name],
-                "test accuracy": f"{100 * acc:.2f}%" if acc is not None else ("denoiser" if name == "denoiser" else "-"),
+                "test accuracy": f"{100 * acc:.2f}%" if acc is not None else _denoiser_note(e),
                 "parameters": f"{e['params']:,}" if "params" in e else "-",
-                "ms / digit": f"{latency[name]:.2f}" if name in latency else ("…" if name not in problems else "-"),
+                "ms / digit": f"{latency[name]:.2f}"
+                if name in latency
+                else ("…" if name in CLASSIFIERS and name not in problems else "-"),
                 "status": "unavailable" if name in problems else "ok",
             }
         )

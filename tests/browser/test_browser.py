@@ -118,6 +118,13 @@ def test_click_a_confusion_cell(page, server):
     grid.first.wait_for(timeout=60_000)
     assert grid.count() == min(expected, 60)
     assert_no_errors(page)
+    # Click the first digit's button: the Explain page opens on it.
+    container = page.locator("[class*='st-key-cell_']").first
+    first = int(re.search(r"#(\d+) · 4→9", container.inner_text()).group(1))
+    container.get_by_role("button", name="explain").first.click()
+    page.get_by_text(f"test digit #{first}, labelled 4").first.wait_for(timeout=60_000)
+    wait_idle(page)
+    assert_no_errors(page)
 
 
 def test_box_select_on_a_scatter(page, server):

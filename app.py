@@ -3,6 +3,7 @@
 import numpy as np
 import streamlit as st
 
+from mnistdash.config import ALL_MODELS
 from mnistdash.ui import cache, leaderboard, widgets
 
 widgets.page_header("mnistdash", "What MNIST classifiers have learned, and why they decide as they do.")
@@ -25,8 +26,7 @@ st.subheader("Leaderboard")
 st.caption(
     "Accuracy on the 10,000 MNIST test digits, as `mnistdash evaluate` recomputes it; time to predict one digit on this server."
 )
-for name, why in cache.file_problems().items():
-    st.warning(f"**{name}** is unavailable: {why}", icon="⚠️")
+widgets.unavailable_notice(ALL_MODELS, cache.file_problems())  # checksums only: no torch yet
 board = st.empty()  # shown at once from the manifest, then again with live timings
 board.markdown(leaderboard.markdown(leaderboard.table()))
 
@@ -44,7 +44,5 @@ if widgets.require_data():
     )
 
 latency = leaderboard.latency_ms()  # loads the models: torch is imported here, after the page is up
-for name, why in cache.errors().items():
-    if name not in cache.file_problems():
-        st.warning(f"**{name}** is unavailable: {why}", icon="⚠️")
+widgets.unavailable_notice([n for n in cache.errors() if n not in cache.file_problems()])
 board.markdown(leaderboard.markdown(leaderboard.table(latency, {**cache.file_problems(), **cache.errors()})))

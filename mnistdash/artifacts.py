@@ -5,20 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import torch
 from tqdm.auto import tqdm
 
 from mnistdash import store
 from mnistdash.config import CLASSIFIERS, NOISE_LEVELS, SEED
-from mnistdash.data import Split
-from mnistdash.zoo import load_all
+from mnistdash.data import Split, noisy
+from mnistdash.zoo import accuracy, load_all, run_batched
 
 
 def bottleneck_codes(model, x: np.ndarray, batch: int = 5000) -> np.ndarray:
     """(N, 28, 28) -> (N, 2): the bottleneck network's own 2-D layer."""
-    xt = torch.from_numpy(np.require(x, np.float32, ["C", "W"]))
-    with torch.inference_mode():
-        return torch.cat([model.module.encode(xt[i : i + batch]) for i in range(0, len(xt), batch)]).numpy()
+    return run_batched(model.module.encode, x, batch)
 
 
 def tsne_map(x: np.ndarray, quick: bool = False, seed: int = SEED) -> np.ndarray:
@@ -34,8 +31,6 @@ def tsne_map(x: np.ndarray, quick: bool = False, seed: int = SEED) -> np.ndarray
 
 def denoise_table(models: dict, test: Split, levels=NOISE_LEVELS, seed: int = SEED) -> dict[str, np.ndarray]:
     """Accuracy of every classifier on noisy and on denoised test digits at each noise level."""
-    from mnistdash.train import noisy
-
     denoiser = models["denoiser"]
     names = [n for n in CLASSIFIERS if n in models]
     clean = test.floats()
@@ -45,8 +40,8 @@ def denoise_table(models: dict, test: Split, levels=NOISE_LEVELS, seed: int = SE
         x = noisy(clean, sigma, seed)
         xd = denoiser.denoise(x)
         for i, name in enumerate(names):
-            acc_noisy[i, j] = (models[name].predict_proba(x).argmax(1) == test.labels).mean()
-            acc_denoised[i, j] = (models[name].predict_proba(xd).argmax(1) == test.labels).mean()
+            acc_noisy[i, j] = accuracy(models[name], x, test.labels)
+            acc_denoised[i, j] = accuracy(models[name], xd, test.labels)
     return {"models": np.array(names), "levels": np.array(levels, np.float32), "noisy": acc_noisy, "denoised": acc_denoised}
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mnistdash.config import DATA_DIR, IMAGE_SIZE, N_CLASSES
+from mnistdash.config import DATA_DIR, IMAGE_SIZE, N_CLASSES, SEED
 
 IDX_IMAGES_MAGIC = 2051
 IDX_LABELS_MAGIC = 2049
@@ -38,6 +38,12 @@ class Split:
     def floats(self) -> np.ndarray:
         """Images as float32 in [0, 1], shape (N, 28, 28)."""
         return self.images.astype(np.float32) / 255.0
+
+
+def noisy(x: np.ndarray, sigma: float, seed: int = SEED) -> np.ndarray:
+    """Gaussian noise of std `sigma` on [0, 1] pixels, clipped; deterministic for a given seed."""
+    rng = np.random.default_rng(seed)
+    return np.clip(x + sigma * rng.standard_normal(x.shape, dtype=np.float32), 0, 1).astype(np.float32)
 
 
 def _read_bytes(path: Path) -> bytes:

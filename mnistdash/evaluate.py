@@ -7,15 +7,13 @@ from typing import Any
 
 from mnistdash import store
 from mnistdash.config import ALL_MODELS, CLASSIFIERS, DENOISE_SIGMA
-from mnistdash.data import load_split
-from mnistdash.zoo import load_all
+from mnistdash.data import load_split, noisy
+from mnistdash.zoo import accuracy, load_all
 
 
 def evaluate_all(data_dir: str | Path | None = None, models_dir: str | Path | None = None) -> list[dict[str, Any]]:
     """One row per model: recomputed accuracy, the manifest's, and an error where it failed to load."""
     import time
-
-    from mnistdash.train import noisy
 
     test = load_split("test", data_dir)
     x = test.floats()
@@ -34,9 +32,9 @@ def evaluate_all(data_dir: str | Path | None = None, models_dir: str | Path | No
         elif name == "denoiser" and name in models and "mlp" in models:
             xn = noisy(x, DENOISE_SIGMA)
             mlp = models["mlp"]
-            clean_acc = float((mlp.predict_proba(x).argmax(1) == test.labels).mean())
-            noisy_acc = float((mlp.predict_proba(xn).argmax(1) == test.labels).mean())
-            den_acc = float((mlp.predict_proba(models[name].denoise(xn)).argmax(1) == test.labels).mean())
+            clean_acc = accuracy(mlp, x, test.labels)
+            noisy_acc = accuracy(mlp, xn, test.labels)
+            den_acc = accuracy(mlp, models[name].denoise(xn), test.labels)
             row.update(
                 mlp_clean=clean_acc,
                 mlp_noisy=noisy_acc,

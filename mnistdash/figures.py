@@ -35,6 +35,18 @@ def title_note(x: float, y: float, text: str) -> dict:
     return dict(x=x, y=y, xref="paper", yref="paper", text=text, showarrow=False, yanchor="bottom", font=dict(size=11))
 
 
+def outline(xy: np.ndarray, name: str, size: int, width: float) -> go.Scattergl:
+    """Hollow black circles around points (N, 2): the nearest digits, or a selection."""
+    return go.Scattergl(
+        x=xy[:, 0],
+        y=xy[:, 1],
+        mode="markers",
+        name=name,
+        hoverinfo="skip",
+        marker=dict(size=size, color="rgba(0,0,0,0)", line=dict(width=width, color="black")),
+    )
+
+
 def grid_axes(n: int, cols: int, title_space: float = 0.18) -> tuple[dict, list[tuple[str, str]], list[tuple[float, float]]]:
     """Layout entries for n small square plots in a grid, built directly (make_subplots is ~10x slower).
 
@@ -135,23 +147,6 @@ def probability_chart(probs: dict[str, np.ndarray], label: int | None = None) ->
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title="class (green frame: true label)" if label is not None else "class", side="top", dtick=1)
     fig.update_layout(height=34 * len(names) + 70, margin=dict(l=0, r=0, t=50, b=0))
-    return fig
-
-
-def digit_figure(image: np.ndarray, title: str = "", height: int = 220) -> go.Figure:
-    fig = go.Figure(
-        go.Heatmap(
-            z=image,
-            colorscale=GRAY,
-            zmin=0,
-            zmax=1,
-            showscale=False,
-            hovertemplate="row %{y}, col %{x}<br>ink %{z:.3f}<extra></extra>",
-        )
-    )
-    fig.update_xaxes(visible=False, constrain="domain")
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")
-    fig.update_layout(title=title, height=height, margin=dict(l=0, r=0, t=30 if title else 0, b=0))
     return fig
 
 

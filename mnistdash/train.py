@@ -16,8 +16,8 @@ from tqdm.auto import tqdm
 
 from mnistdash import store
 from mnistdash.config import ALL_MODELS, DENOISE_SIGMA, SEED
-from mnistdash.data import Split, data_checksum, load_split
-from mnistdash.zoo import SPECS, bf16_available, build_module, config_to_json, linear_to_numpy, state_to_numpy
+from mnistdash.data import Split, data_checksum, load_split, noisy
+from mnistdash.zoo import SPECS, accuracy, bf16_available, build_module, config_to_json, linear_to_numpy, state_to_numpy
 from mnistdash.zoo.linear import LinearModel
 
 
@@ -39,15 +39,6 @@ TRAIN: dict[str, TrainConfig] = {
     "bottleneck": TrainConfig(epochs=30, batch=128, lr=2e-3, weight_decay=1e-4, augment=True),
     "denoiser": TrainConfig(epochs=25, batch=128, lr=2e-3, weight_decay=0.0),
 }
-
-
-def noisy(x: np.ndarray | torch.Tensor, sigma: float, seed: int = SEED):
-    """Gaussian noise of std `sigma` on [0, 1] pixels, clipped; deterministic for a given seed."""
-    if isinstance(x, torch.Tensor):
-        g = torch.Generator().manual_seed(seed)
-        return (x + sigma * torch.randn(x.shape, generator=g)).clamp(0, 1)
-    rng = np.random.default_rng(seed)
-    return np.clip(x + sigma * rng.standard_normal(x.shape, dtype=np.float32), 0, 1).astype(np.float32)
 
 
 def augment(x: torch.Tensor, g: torch.Generator) -> torch.Tensor:
@@ -110,10 +101,6 @@ def _denoise_loss(module, xb, yb, g):
     return F.binary_cross_entropy(module(noisy_x).float(), xb[:, 0])
 
 
-def accuracy(model, split: Split) -> float:
-    return float((model.predict_proba(split.floats()).argmax(1) == split.labels).mean())
-
-
 def train_model(name: str, train: Split, test: Split, quick: bool = False, seed: int = SEED):
     """Fit one model; returns (model object, tensors, config json, train config json, seconds)."""
     from mnistdash.zoo import from_tensors
@@ -163,7 +150,7 @@ def train_all(
                 "test_mse_sigma_0.5": float(np.mean((model.denoise(noisy(test.floats(), DENOISE_SIGMA)) - test.floats()) ** 2))
             }
         else:
-            metrics = {"test_accuracy": accuracy(model, test)}
+            metrics = {"test_accuracy": accuracy(model, test.floats(), test.labels)}
         params = int(
             sum(v.size for k, v in tensors.items() if not k.endswith(("running_mean", "running_var", "num_batches_tracked")))
         )

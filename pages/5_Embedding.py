@@ -4,7 +4,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from mnistdash.figures import CLASS_COLOURS
+from mnistdash.figures import CLASS_COLOURS, outline
 from mnistdash.ui import cache, widgets
 from mnistdash.ui.grid import digit_grid
 
@@ -64,16 +64,7 @@ def scatter(coords: np.ndarray, title: str) -> go.Figure:
             )
         )
     if len(selected):
-        fig.add_trace(
-            go.Scattergl(
-                x=coords[selected, 0],
-                y=coords[selected, 1],
-                mode="markers",
-                name="selected",
-                marker=dict(size=7, color="rgba(0,0,0,0)", line=dict(width=1, color="black")),
-                hoverinfo="skip",
-            )
-        )
+        fig.add_trace(outline(coords[selected], "selected", size=7, width=1))
     fig.update_layout(
         title=title, height=520, margin=dict(l=0, r=0, t=40, b=0), dragmode="lasso", legend=dict(itemsizing="constant")
     )

@@ -5,8 +5,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from mnistdash.config import CLASSIFIERS
+from mnistdash.data import noisy
 from mnistdash.figures import CLASS_COLOURS, mosaic
-from mnistdash.train import noisy
 from mnistdash.ui import cache, widgets
 
 widgets.page_header(

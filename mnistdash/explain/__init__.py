@@ -155,8 +155,3 @@ METHODS: dict[str, type[Method]] = {
     "occlusion": OcclusionMethod,
 }
 CAPTUM_METHODS = tuple(m for m in METHODS if m != "exact")
-
-
-def attribute(model, method: str, image: np.ndarray, target: int) -> np.ndarray:
-    """One map (28, 28) for one image and one class."""
-    return METHODS[method](model).attribute(image[None], [target])[0]

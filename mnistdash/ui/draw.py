@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from mnistdash.figures import CLASS_COLOURS, DIVERGING, grid_axes, title_note
+from mnistdash.figures import CLASS_COLOURS, DIVERGING, grid_axes, outline, title_note
 
 
 def wrap(name: str) -> str:
@@ -98,15 +98,7 @@ def map_with_point(codes: np.ndarray, labels: np.ndarray, point: np.ndarray, nei
                 hoverinfo="skip",
             )
         )
-    fig.add_trace(
-        go.Scattergl(
-            x=codes[neighbours, 0],
-            y=codes[neighbours, 1],
-            mode="markers",
-            name="nearest",
-            marker=dict(size=9, color="rgba(0,0,0,0)", line=dict(width=2, color="black")),
-        )
-    )
+    fig.add_trace(outline(codes[neighbours], "nearest", size=9, width=2))
     fig.add_trace(
         go.Scatter(
             x=[point[0]],

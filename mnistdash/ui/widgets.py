@@ -40,9 +40,10 @@ def require_data() -> bool:
     return True
 
 
-def unavailable_notice(names) -> None:
-    """One clear line per model this page needs but cannot load; the page goes on without it."""
-    errs = cache.errors()
+def unavailable_notice(names, errs: dict[str, str] | None = None) -> None:
+    """One clear line per model this page needs but cannot load (`errs`: why, by default from loading
+    every model); the page goes on without it."""
+    errs = cache.errors() if errs is None else errs
     for name in names:
         if name in errs:
             st.warning(f"**{name}** is unavailable: {errs[name]}", icon="⚠️")

@@ -10,7 +10,6 @@ import numpy as np
 import torch
 from torch import nn
 
-from mnistdash.config import DESCRIPTIONS  # noqa: F401  (re-exported)
 from mnistdash.zoo.linear import LinearConfig, LinearModel
 from mnistdash.zoo.nets import CNN, MLP, Bottleneck, BottleneckConfig, CNNConfig, Denoiser, DenoiserConfig, MLPConfig
 
@@ -59,24 +58,38 @@ def bf16_available() -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
+def frozen(module: nn.Module) -> nn.Module:
+    """Eval mode and no gradients: safe to share between sessions."""
+    module.eval()
+    for p in module.parameters():
+        p.requires_grad_(False)
+    return module
+
+
+def run_batched(fn, x: np.ndarray, batch: int = 2000, bf16: bool = False) -> np.ndarray:
+    """fn over (N, ...) float inputs in batches, without gradients, as one float32 array."""
+    xt = torch.from_numpy(np.require(x, np.float32, ["C", "W"]))  # a copy only if x is read-only
+    with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+        out = [fn(xt[i : i + batch]).float() for i in range(0, max(len(xt), 1), batch)]
+    return torch.cat(out).numpy()
+
+
+def accuracy(model, x: np.ndarray, labels: np.ndarray) -> float:
+    """Fraction of (N, 28, 28) digits a classifier labels right."""
+    return float((model.predict_proba(x).argmax(1) == labels).mean())
+
+
 class TorchClassifier:
     """A frozen torch classifier in eval mode, safe to share between sessions."""
 
     def __init__(self, name: str, module: nn.Module, use_bf16: bool = False):
         self.name = name
-        self.module = module.eval()
-        for p in self.module.parameters():
-            p.requires_grad_(False)
+        self.module = frozen(module)
         self.use_bf16 = use_bf16 and bf16_available()
 
     def logits(self, x: np.ndarray, batch: int = 2000) -> np.ndarray:
         """(N, 28, 28) floats in [0, 1] -> (N, 10) logits (float32)."""
-        x = torch.from_numpy(np.require(x, np.float32, ["C", "W"]))
-        out = []
-        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.use_bf16):
-            for i in range(0, len(x), batch):
-                out.append(self.module(x[i : i + batch]).float())
-        return torch.cat(out).numpy() if out else np.zeros((0, 10), np.float32)
+        return run_batched(self.module, x, batch, self.use_bf16)
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         z = self.logits(x)
@@ -90,14 +103,10 @@ class TorchDenoiser:
 
     def __init__(self, name: str, module: nn.Module):
         self.name = name
-        self.module = module.eval()
-        for p in self.module.parameters():
-            p.requires_grad_(False)
+        self.module = frozen(module)
 
     def denoise(self, x: np.ndarray, batch: int = 2000) -> np.ndarray:
-        x = torch.from_numpy(np.require(x, np.float32, ["C", "W"]))
-        with torch.inference_mode():
-            return torch.cat([self.module(x[i : i + batch]) for i in range(0, len(x), batch)]).numpy()
+        return run_batched(self.module, x, batch)
 
 
 def build_module(family: str, config: Any) -> nn.Module:

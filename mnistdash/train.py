@@ -17,7 +17,16 @@ from tqdm.auto import tqdm
 from mnistdash import store
 from mnistdash.config import ALL_MODELS, DENOISE_SIGMA, SEED
 from mnistdash.data import Split, data_checksum, load_split, noisy
-from mnistdash.zoo import SPECS, accuracy, bf16_available, build_module, config_to_json, linear_to_numpy, state_to_numpy
+from mnistdash.zoo import (
+    SPECS,
+    accuracy,
+    bf16_available,
+    build_module,
+    config_to_json,
+    from_tensors,
+    linear_to_numpy,
+    state_to_numpy,
+)
 from mnistdash.zoo.linear import LinearModel
 
 
@@ -101,10 +110,8 @@ def _denoise_loss(module, xb, yb, g):
     return F.binary_cross_entropy(module(noisy_x).float(), xb[:, 0])
 
 
-def train_model(name: str, train: Split, test: Split, quick: bool = False, seed: int = SEED):
+def train_model(name: str, train: Split, quick: bool = False, seed: int = SEED):
     """Fit one model; returns (model object, tensors, config json, train config json, seconds)."""
-    from mnistdash.zoo import from_tensors
-
     family, config = SPECS[name]
     start = time.perf_counter()
     torch.manual_seed(seed)
@@ -141,16 +148,15 @@ def train_all(
     train, test = load_split("train", data_dir), load_split("test", data_dir)
     if quick:
         train = Split(train.images[:2000], train.labels[:2000])
-    checksum = data_checksum(data_dir) if data_dir is not None else data_checksum()
+    checksum = data_checksum(data_dir)
+    x_test = test.floats()  # (N, 28, 28)
     results = {}
     for name in tqdm(names, desc="models", unit="model"):
-        model, tensors, config, train_cfg, seconds = train_model(name, train, test, quick, seed)
+        model, tensors, config, train_cfg, seconds = train_model(name, train, quick, seed)
         if name == "denoiser":
-            metrics = {
-                "test_mse_sigma_0.5": float(np.mean((model.denoise(noisy(test.floats(), DENOISE_SIGMA)) - test.floats()) ** 2))
-            }
+            metrics = {"test_mse_sigma_0.5": float(np.mean((model.denoise(noisy(x_test, DENOISE_SIGMA)) - x_test) ** 2))}
         else:
-            metrics = {"test_accuracy": accuracy(model, test.floats(), test.labels)}
+            metrics = {"test_accuracy": accuracy(model, x_test, test.labels)}
         params = int(
             sum(v.size for k, v in tensors.items() if not k.endswith(("running_mean", "running_var", "num_batches_tracked")))
         )

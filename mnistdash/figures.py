@@ -219,3 +219,27 @@ def confusion_figure(cm: np.ndarray, normalized: bool = False, title: str = "") 
     )
     fig.update_layout(height=470, margin=dict(l=0, r=0, t=40, b=0), title=title, clickmode="event+select", dragmode=False)
     return fig
+
+
+def clickable_classes(fig: go.Figure, names: Sequence[str], chosen: int | None = None) -> go.Figure:
+    """Make every cell of `probability_chart` clickable (an invisible square-marker scatter, since heatmaps
+    emit no selections; both ranges fixed), each point's x its class; frame the `chosen` class in orange."""
+    cls, rows = np.meshgrid(range(10), range(len(names)))
+    fig.add_trace(
+        go.Scatter(
+            x=[str(c) for c in cls.ravel()],
+            y=[names[r] for r in rows.ravel()],
+            mode="markers",
+            marker=dict(symbol="square", size=26, color="rgba(0,0,0,0)", opacity=0.01),
+            hovertemplate="%{y}<br>class %{x}<extra>click: compare with this class</extra>",
+            showlegend=False,
+            name="classes",
+        )
+    )
+    if chosen is not None:
+        frame = dict(color="#ff7f0e", width=3, dash="dot")
+        fig.add_shape(type="rect", x0=chosen - 0.45, x1=chosen + 0.45, y0=-0.45, y1=len(names) - 0.55, line=frame)
+    fig.update_xaxes(range=[-0.5, 9.5], fixedrange=True)
+    fig.update_yaxes(range=[len(names) - 0.5, -0.5], autorange=False, fixedrange=True)
+    fig.update_layout(clickmode="event+select", dragmode=False)
+    return fig

@@ -6,8 +6,9 @@ import streamlit as st
 
 from mnistdash.config import CLASSIFIERS, LINEAR_MODELS, TORCH_CLASSIFIERS
 from mnistdash.explain import CAPTUM_METHODS, METHODS
-from mnistdash.figures import mosaic, probability_chart, symmetric_range
+from mnistdash.figures import mosaic, symmetric_range
 from mnistdash.ui import cache, widgets
+from mnistdash.ui.compare import chosen_class, comparison_picker
 from mnistdash.ui.explain_cache import exact_scores, randomization_scores, test_attribution, test_ig_gap
 
 widgets.page_header("Explain a digit", "Which pixels push each model toward its answer, and away from the one it did not give.")
@@ -24,22 +25,13 @@ index = widgets.digit_picker()
 image = cache.floats("test")[index]
 label = int(cache.split("test").labels[index])
 probs = {n: models[n].predict_proba(image[None])[0] for n in names}
-consensus = np.mean([probs[n] for n in names], axis=0)
-runner_up = int(np.argsort(-consensus)[1])
 
 c1, c2 = st.columns([1, 3])
 with c1:
     st.image(widgets.upscale(image, 6), caption=f"test digit #{index}, labelled {label}")
 with c2:
-    widgets.show(probability_chart(probs, label), key="probs")
-
-second = st.sidebar.selectbox(
-    "Compare with class",
-    list(range(10)),
-    index=runner_up,
-    key=f"second_{index}",
-    help="The 'why A and not B' class; by default the runner-up of all models together.",
-)
+    second = comparison_picker(index, probs, label)  # model -> its class B, never its own prediction
+chosen = chosen_class(index)
 
 # ---- Linear models: the exact decomposition --------------------------------------------------
 st.header("Linear models: exact contributions")
@@ -47,17 +39,18 @@ linear = [n for n in LINEAR_MODELS if n in models]
 if linear:
     lin = st.selectbox("Linear model", linear, index=linear.index("logreg-multinomial") if "logreg-multinomial" in linear else 0)
     model = models[lin]
-    pred = int(probs[lin].argmax())
-    a, b = model.contributions(image, pred), model.contributions(image, second)
+    pred, other = int(probs[lin].argmax()), second[lin]
+    a, b = model.contributions(image, pred), model.contributions(image, other)
+    why_b = "your choice" if chosen == other else "its runner-up" + (f": it predicts {chosen} itself" if chosen == pred else "")
     st.markdown(
         f"`logit_c = Σ_i w_ci · x_i + b_c`: every pixel's share of the score, exactly. **{lin}** says **{pred}**; "
-        f"the third map is why {pred} and not {second}."
+        f"the third map is why {pred} and not {other} ({why_b})."
     )
     zmax = symmetric_range(a, b, a - b)
     widgets.show(
         mosaic(
             np.stack([a, b, a - b]),
-            [f"toward {pred} (predicted)", f"toward {second}", f"{pred} minus {second}"],
+            [f"toward {pred} (predicted)", f"toward {other}", f"{pred} minus {other}"],
             zmax=zmax,
             value_name="contribution",
             cell_px=230,
@@ -86,7 +79,13 @@ if linear:
 st.header("Networks: model × method")
 nets = [n for n in TORCH_CLASSIFIERS if n in models]
 c1, c2 = st.columns([2, 3])
-which = c1.radio("Explain", ["predicted class", f"class {second}", "difference"], horizontal=True)
+which = c1.radio(
+    "Explain",
+    ["predicted class", "class B", "difference"],
+    horizontal=True,
+    key="explain_which",
+    help="B: the class chosen above, or each model's own runner-up (never its own answer).",
+)
 methods = c2.multiselect(
     "Methods",
     list(CAPTUM_METHODS),
@@ -96,15 +95,15 @@ methods = c2.multiselect(
 if nets and methods:
     maps, raws, titles = [], [], []
     for n in nets:
-        pred = int(probs[n].argmax())
+        pred, other = int(probs[n].argmax()), second[n]
         for m in methods:
             if which == "predicted class":
                 raw, title = test_attribution(n, index, m, pred), f"{n} → {pred}"
             elif which == "difference":
-                raw = test_attribution(n, index, m, pred) - test_attribution(n, index, m, second)
-                title = f"{n}: {pred} − {second}"
+                raw = test_attribution(n, index, m, pred) - test_attribution(n, index, m, other)
+                title = f"{n}: {pred} − {other}"
             else:
-                raw, title = test_attribution(n, index, m, second), f"{n} → {second}"
+                raw, title = test_attribution(n, index, m, other), f"{n} → {other}"
             scale = symmetric_range(raw)
             maps.append(raw / scale)
             raws.append(raw)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +46,19 @@ def denoise_table(models: dict, test: Split, levels=NOISE_LEVELS, seed: int = SE
     return {"models": np.array(names), "levels": np.array(levels, np.float32), "noisy": acc_noisy, "denoised": acc_denoised}
 
 
+def build_trust(models: dict, test: Split, models_dir: str | Path | None = None, quick: bool = False) -> float:
+    """The trust tables' scores over a seeded sample of test digits (see mnistdash.explain.trust); returns seconds."""
+    from mnistdash.explain.trust import QUICK_SAMPLE, SAMPLE, TRUST_KEY, sample_indices, trust_arrays
+
+    index = sample_indices(len(test), QUICK_SAMPLE if quick else SAMPLE)
+    tqdm.write(f"trust tables over {len(index)} test digits ...")
+    start = time.perf_counter()
+    arrays = trust_arrays(models, test.floats(), index)
+    seconds = time.perf_counter() - start
+    store.save_artifact(TRUST_KEY, arrays, models_dir, digits=len(index), build_seconds=round(seconds, 1))
+    return seconds
+
+
 def build_artifacts(train: Split, test: Split, models_dir: str | Path | None = None, quick: bool = False, only=None) -> None:
     """Class probabilities per classifier on both splits, the 2-D maps and the denoising table."""
     models, errors = load_all(models_dir=models_dir)
@@ -75,6 +89,8 @@ def build_artifacts(train: Split, test: Split, models_dir: str | Path | None = N
     if "denoiser" in models:
         small = Split(test.images[subset], test.labels[subset])
         store.save_artifact("denoise", denoise_table(models, small, levels=(0.0, 0.5) if quick else NOISE_LEVELS), models_dir)
+    if only is None or "trust" not in have or any(n in only for n in CLASSIFIERS):
+        build_trust(models, test, models_dir, quick)
     if only is None or "cv-train" not in have:
         from mnistdash.mislabels import cross_val_proba
 

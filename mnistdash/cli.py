@@ -31,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--quick", action="store_true", help="2,000 training digits, one epoch: for tests and smoke runs")
     t.add_argument("--data-dir", type=Path, default=None, help="a folder of IDX or Kannada-MNIST npz files")
 
+    tr = sub.add_parser("trust", help="rebuild only the trust tables' artifact (method checks over 200 test digits)")
+    tr.add_argument("--quick", action="store_true", help="12 digits: for tests and smoke runs")
+
     e = sub.add_parser("evaluate", help="recompute every model's test accuracy from the data")
     e.add_argument("--json", action="store_true")
     e.add_argument("--data-dir", type=Path, default=None)
@@ -54,6 +57,19 @@ def _train(args) -> int:
     for name, entry in results.items():
         acc = entry.get("test_accuracy")
         print(f"{name:<20} {'' if acc is None else f'{100 * acc:.2f}%':>8}  {entry['train_seconds']:>7.1f}s")
+    return 0
+
+
+def _trust(args) -> int:
+    from mnistdash.artifacts import build_trust
+    from mnistdash.data import load_split
+    from mnistdash.zoo import load_all
+
+    models, errors = load_all(models_dir=args.models_dir)
+    for name, why in errors.items():
+        print(f"skipping {name}: {why}", file=sys.stderr)
+    seconds = build_trust(models, load_split("test"), args.models_dir, quick=args.quick)
+    print(f"trust tables rebuilt in {seconds:.1f}s")
     return 0
 
 
@@ -117,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         args = _parser().parse_args(argv)
+        if args.command == "trust":
+            return _trust(args)
         handler = {"train": _train, "evaluate": _evaluate, "predict": _predict, "mislabels": _mislabels}[args.command]
         return handler(args)
     except (UsageError, ImageError, DataError, StoreError) as exc:

@@ -12,16 +12,24 @@ from mnistdash.explain import METHODS
 from mnistdash.zoo import TorchClassifier
 
 
-def score_against_exact(model, images: np.ndarray, targets, methods) -> dict[str, dict[str, float]]:
-    """Per method: Pearson correlation with the exact w*x maps and relative L1 error, averaged."""
+def exact_agreement(model, images: np.ndarray, targets, methods) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per method and per image: (Pearson correlation with the exact w*x map, relative L1 error), each (N,)."""
     exact = METHODS["exact"](model).attribute(images, targets)
     out = {}
     for name in methods:
         maps = METHODS[name](model).attribute(images, targets)
         corr = [np.corrcoef(a.ravel(), e.ravel())[0, 1] if a.std() > 0 and e.std() > 0 else 0.0 for a, e in zip(maps, exact)]
         rel = [np.abs(a - e).sum() / max(np.abs(e).sum(), 1e-12) for a, e in zip(maps, exact)]
-        out[name] = {"correlation": float(np.mean(corr)), "relative_l1_error": float(np.mean(rel))}
+        out[name] = (np.asarray(corr, np.float64), np.asarray(rel, np.float64))
     return out
+
+
+def score_against_exact(model, images: np.ndarray, targets, methods) -> dict[str, dict[str, float]]:
+    """Per method: Pearson correlation with the exact w*x maps and relative L1 error, averaged."""
+    return {
+        name: {"correlation": float(corr.mean()), "relative_l1_error": float(rel.mean())}
+        for name, (corr, rel) in exact_agreement(model, images, targets, methods).items()
+    }
 
 
 def randomized_copy(model: TorchClassifier, seed: int = 0) -> TorchClassifier:
@@ -34,6 +42,21 @@ def randomized_copy(model: TorchClassifier, seed: int = 0) -> TorchClassifier:
     return TorchClassifier(f"{model.name} (randomized)", module)
 
 
+def randomization_per_image(
+    model: TorchClassifier, randomized: TorchClassifier, images: np.ndarray, targets, methods
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per method and per image: Spearman rank correlation of |map| before and after randomizing the
+    weights, over all pixels and over the ink pixels only, each (N,) (NaN, e.g. a constant map, -> 0)."""
+    out = {}
+    for name in methods:
+        a = np.abs(METHODS[name](model).attribute(images, targets))
+        b = np.abs(METHODS[name](randomized).attribute(images, targets))
+        every = [spearmanr(x.ravel(), y.ravel())[0] for x, y in zip(a, b)]
+        ink = [spearmanr(x[im > 0], y[im > 0])[0] for x, y, im in zip(a, b, np.asarray(images))]
+        out[name] = (np.nan_to_num(np.asarray(every, np.float64)), np.nan_to_num(np.asarray(ink, np.float64)))
+    return out
+
+
 def randomization_check(
     model: TorchClassifier, randomized: TorchClassifier, images: np.ndarray, targets, methods
 ) -> dict[str, tuple[float, float]]:
@@ -44,11 +67,7 @@ def randomization_check(
     methods that multiply by the input keep the digit's silhouette whatever the weights (a
     correlation near 1); within the ink, the ranking shows whether they follow the model at all.
     """
-    out = {}
-    for name in methods:
-        a = np.abs(METHODS[name](model).attribute(images, targets))
-        b = np.abs(METHODS[name](randomized).attribute(images, targets))
-        every = [spearmanr(x.ravel(), y.ravel())[0] for x, y in zip(a, b)]
-        ink = [spearmanr(x[im > 0], y[im > 0])[0] for x, y, im in zip(a, b, np.asarray(images))]
-        out[name] = (float(np.nan_to_num(np.mean(every))), float(np.nan_to_num(np.mean(ink))))
-    return out
+    return {
+        name: (float(every.mean()), float(ink.mean()))
+        for name, (every, ink) in randomization_per_image(model, randomized, images, targets, methods).items()
+    }

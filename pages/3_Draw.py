@@ -9,6 +9,8 @@ from mnistdash.explain import CAPTUM_METHODS, METHODS
 from mnistdash.live import nearest, read_digit
 from mnistdash.preprocess import ImageError, load_image
 from mnistdash.ui import cache, draw, widgets
+from mnistdash.ui.verdict import show_verdict
+from mnistdash.verdict import accuracies, verdict
 
 widgets.page_header(
     "Draw a digit", "Draw white on black like MNIST, or upload a photo of a digit; every model reads it as you draw."
@@ -73,20 +75,9 @@ with right:
     if reading is None:
         st.info(problem or "No classifier could be loaded.", icon="✏️")
     else:
-        votes = {n: int(p.argmax()) for n, p in reading.probs.items()}
-        top = max(set(votes.values()), key=list(votes.values()).count)
         c1, c2 = st.columns([1, 2])
         c1.image(widgets.upscale(reading.digit, 5), caption="what the models see (28x28)")
-        c2.markdown(
-            f"<div style='font-size:96px;font-weight:700;line-height:1' data-testid='draw-verdict'>{top}</div>",
-            unsafe_allow_html=True,
-        )
-        agree = sum(v == top for v in votes.values())
-        c2.markdown(
-            f"**{agree} of {len(votes)}** models read **{top}**"
-            + ("" if agree == len(votes) else ": " + ", ".join(f"{n} → {v}" for n, v in votes.items() if v != top))
-        )
-        c2.markdown(" · ".join(f"`{n}` **{v}**" for n, v in votes.items()), help="every model's answer")
+        show_verdict(c2, verdict(reading.probs, accuracies(cache.manifest())))
 
 if reading is not None:
     widgets.show(draw.probability_bars(reading.probs), key="draw_bars")

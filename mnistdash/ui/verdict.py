@@ -1,0 +1,30 @@
+"""The Draw page's headline digit: the strongest network's answer and confidence, or an explicit "unsure"."""
+
+from __future__ import annotations
+
+from mnistdash.verdict import Verdict
+
+SURE_COLOUR, UNSURE_COLOUR = "inherit", "#8a5a00"  # dark amber: 6:1 on white
+
+
+def show_verdict(container, v: Verdict) -> None:
+    """The big digit (hook: data-testid / id 'draw-verdict', data-state sure|unsure), why, and every answer."""
+    state = "unsure" if v.unsure else "sure"
+    colour = UNSURE_COLOUR if v.unsure else SURE_COLOUR
+    label = "unsure" if v.unsure else f"{100 * v.confidence:.0f}%"
+    container.markdown(
+        f"<div id='draw-verdict-box' style='display:flex;align-items:baseline;gap:14px;color:{colour}'>"
+        f"<span id='draw-verdict' data-testid='draw-verdict' data-state='{state}' "
+        f"style='font-size:96px;font-weight:700;line-height:1'>{v.digit}</span>"
+        f"<span data-testid='draw-verdict-state' style='font-size:28px;font-weight:600'>{label}</span></div>",
+        unsafe_allow_html=True,
+    )
+    others = [n for n in v.deciding if n != v.leader]
+    sure = f"**{v.leader}**, the most accurate model here, gives **{v.digit}** {100 * v.confidence:.0f}%"
+    if v.unsure:
+        container.markdown(f"**Unsure.** Best guess {v.digit}: {sure}, but {v.reason}.")
+    else:
+        container.markdown(f"{sure}" + (f", and {', '.join(others)} agree." if others else "."))
+    container.markdown(" · ".join(f"`{n}` **{a}**" for n, a in v.deciding.items()), help="the networks decide the headline")
+    if v.secondary:
+        container.caption("Linear models, shown but not counted: " + " · ".join(f"`{n}` **{a}**" for n, a in v.secondary.items()))

@@ -7,9 +7,9 @@ import streamlit as st
 from mnistdash.config import CLASSIFIERS, LINEAR_MODELS, TORCH_CLASSIFIERS
 from mnistdash.explain import CAPTUM_METHODS, METHODS
 from mnistdash.figures import mosaic, symmetric_range
-from mnistdash.ui import cache, widgets
+from mnistdash.ui import cache, trust, widgets
 from mnistdash.ui.compare import chosen_class, comparison_picker
-from mnistdash.ui.explain_cache import exact_scores, randomization_scores, test_attribution, test_ig_gap
+from mnistdash.ui.explain_cache import test_attribution, test_ig_gap
 
 widgets.page_header("Explain a digit", "Which pixels push each model toward its answer, and away from the one it did not give.")
 if not widgets.require_data():
@@ -141,49 +141,8 @@ if nets and methods:
 st.header("Can the methods be trusted?")
 c1, c2 = st.columns(2)
 with c1:
-    st.subheader("Against the exact answer")
     if linear:
-        ref = "logreg-multinomial" if "logreg-multinomial" in linear else linear[0]
-        pred = int(probs[ref].argmax())
-        scores = exact_scores(ref, index, pred, tuple(CAPTUM_METHODS))
-        st.caption(f"On {ref}, where `w · x` is the true contribution of each pixel, for this digit and class {pred}.")
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "method": METHODS[m].label,
-                        "correlation with w·x": round(s["correlation"], 4),
-                        "relative L1 error": round(s["relative_l1_error"], 4),
-                    }
-                    for m, s in scores.items()
-                ]
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+        trust.exact_table(linear, index, probs)
 with c2:
-    st.subheader("Randomized weights")
     if nets:
-        ref = st.selectbox("Network", nets, key="rand_model")
-        pred = int(probs[ref].argmax())
-        rs = randomization_scores(ref, index, pred, tuple(CAPTUM_METHODS))
-        st.caption(
-            "Rank correlation of |map| between the trained network and the same network with every layer re-initialized "
-            "(Adebayo et al. 2018). Over all pixels, methods that multiply by the input keep the digit's silhouette whatever the "
-            "weights; within the ink, a correlation near 1 would mean the map shows the input, not the model."
-        )
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "method": METHODS[m].label,
-                        "all pixels": round(every, 3),
-                        "ink pixels": round(ink, 3),
-                        "verdict": "follows the model ✔" if ink < 0.5 else "shows the input ✘",
-                    }
-                    for m, (every, ink) in rs.items()
-                ]
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+        trust.randomization_table(nets, index, probs)

@@ -75,3 +75,30 @@ def random_spread(art: dict[str, np.ndarray], model: str) -> dict[str, dict[str,
     """Per method, the spread of the ink-pixel rank correlation on one network (pass: < RANDOM_PASS)."""
     i = list(art["networks"]).index(model)
     return {str(m): spread(art["random_ink"][i, j], art["random_ink"][i, j] < RANDOM_PASS) for j, m in enumerate(art["methods"])}
+
+
+def passing_shares(art: dict[str, np.ndarray], kind: str) -> tuple[list[str], list[str], np.ndarray]:
+    """(models, methods, share of digits passing (models, methods)) for kind 'exact' or 'random'."""
+    if kind == "exact":
+        models, passed = art["linear_models"], art["exact_corr"] >= EXACT_PASS
+    else:
+        models, passed = art["networks"], art["random_ink"] < RANDOM_PASS
+    return [str(m) for m in models], [str(m) for m in art["methods"]], passed.mean(axis=2)
+
+
+def spread_rows(spreads: dict[str, dict[str, float]] | None, this_digit: dict[str, float], labels: dict[str, str]) -> list[dict]:
+    """One row per method: this digit's score beside the sample's median, 10th-90th percentile and share passing
+    (those three blank when `spreads` is None, i.e. the artifact is missing or lacks the model)."""
+    rows = []
+    for method, value in this_digit.items():
+        s = (spreads or {}).get(method)
+        rows.append(
+            {
+                "method": labels.get(method, method),
+                "this digit": round(float(value), 3),
+                "median": None if s is None else round(s["median"], 3),
+                "10th-90th percentile": "" if s is None else f"{s['p10']:.2f} to {s['p90']:.2f}",
+                "digits passing": "" if s is None else f"{100 * s['passing']:.0f}%",
+            }
+        )
+    return rows

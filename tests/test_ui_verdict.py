@@ -41,4 +41,4 @@ def test_sure_headline_gives_the_confidence():
     at = _render(False)
     head = at.markdown[0].value
     assert "data-state='sure'" in head and ">97%<" in head
-    assert "gives **2** 97%, and mlp-deep, mlp agree." in at.markdown[1].value
+    assert "reads **2** at 97%, and mlp-deep, mlp agree." in at.markdown[1].value

@@ -20,7 +20,7 @@ def show_verdict(container, v: Verdict) -> None:
         unsafe_allow_html=True,
     )
     others = [n for n in v.deciding if n != v.leader]
-    sure = f"**{v.leader}**, the most accurate model here, gives **{v.digit}** {100 * v.confidence:.0f}%"
+    sure = f"**{v.leader}**, the most accurate model here, reads **{v.digit}** at {100 * v.confidence:.0f}%"
     if v.unsure:
         container.markdown(f"**Unsure.** Best guess {v.digit}: {sure}, but {v.reason}.")
     else:

@@ -139,10 +139,7 @@ if nets and methods:
 
 # ---- Checks of the methods ------------------------------------------------------------------
 st.header("Can the methods be trusted?")
-c1, c2 = st.columns(2)
-with c1:
-    if linear:
-        trust.exact_table(linear, index, probs)
-with c2:
-    if nets:
-        trust.randomization_table(nets, index, probs)
+if linear:
+    trust.exact_table(linear, index, probs)
+if nets:
+    trust.randomization_table(nets, index, probs)

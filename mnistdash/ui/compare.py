@@ -28,8 +28,9 @@ def _reset(key: str) -> None:
 
 def comparison_picker(index: int, probs: dict[str, np.ndarray], label: int | None) -> dict[str, int]:
     """Draw the clickable chart and the B control; return each model's comparison class (never its prediction)."""
-    key, chart_key = _key(index), f"probs_{index}"
+    key = _key(index)
     chosen = st.session_state.get(key)
+    chart_key = f"probs_{index}_{chosen}"  # a fresh chart per choice: no stale selection to click away first
     fig = clickable_classes(probability_chart(probs, label), list(probs), chosen)
     widgets.show(fig, key=chart_key, on_select=lambda: _take_click(chart_key, key), selection_mode="points")
     c1, c2 = st.columns([3, 2])

@@ -37,6 +37,9 @@ def test_click_a_class_in_the_probability_chart_makes_it_b(page, server):
     page.get_by_role("button", name="each model's runner-up").click()
     page.get_by_text(f"and not {runner_up} (its runner-up)").first.wait_for(timeout=60_000)
     wait_idle(page)
+    page.mouse.click(*xy)  # the same class again works at once
+    page.get_by_text(f"why {pred} and not {other} (your choice)").first.wait_for(timeout=60_000)
+    wait_idle(page)
     assert_no_errors(page)
 
 

@@ -219,3 +219,11 @@ def confusion_figure(cm: np.ndarray, normalized: bool = False, title: str = "") 
     )
     fig.update_layout(height=470, margin=dict(l=0, r=0, t=40, b=0), title=title, clickmode="event+select", dragmode=False)
     return fig
+
+
+def mark_cell(fig: go.Figure, true: int, pred: int) -> go.Figure:
+    """Outline one cell (true row, predicted column) of a confusion figure: the selected one."""
+    fig.add_shape(
+        type="rect", x0=pred - 0.5, x1=pred + 0.5, y0=true - 0.5, y1=true + 0.5, line=dict(color="black", width=3), layer="above"
+    )
+    return fig

@@ -7,7 +7,7 @@ import streamlit as st
 from mnistdash.config import CLASSIFIERS, LINEAR_MODELS, TORCH_CLASSIFIERS
 from mnistdash.explain import CAPTUM_METHODS, METHODS
 from mnistdash.figures import mosaic, probability_chart, symmetric_range
-from mnistdash.ui import cache, widgets
+from mnistdash.ui import cache, url, widgets
 from mnistdash.ui.explain_cache import exact_scores, randomization_scores, test_attribution, test_ig_gap
 
 widgets.page_header("Explain a digit", "Which pixels push each model toward its answer, and away from the one it did not give.")
@@ -20,7 +20,23 @@ if not names:
     st.error("No classifier could be loaded; see the notices above.")
     st.stop()
 
+url.restore(
+    "Explain",
+    {
+        "digit": lambda v: url.apply_digit(v, len(cache.split("test"))),
+        "model": url.apply_choice("explain_model", names),
+        "method": url.apply_choice("explain_method", list(METHODS)),
+    },
+)
 index = widgets.digit_picker()
+st.sidebar.subheader("One map, big")
+st.session_state.setdefault("explain_model", "cnn" if "cnn" in names else names[0])
+focus = st.sidebar.selectbox("Model", names, key="explain_model")
+focus_methods = list(METHODS) if focus in LINEAR_MODELS else list(CAPTUM_METHODS)
+if st.session_state.get("explain_method") not in focus_methods:
+    st.session_state["explain_method"] = "input-x-gradient"  # 'exact' exists for linear models only
+focus_method = st.sidebar.selectbox("Method", focus_methods, format_func=lambda m: METHODS[m].label, key="explain_method")
+url.publish("Explain", {"digit": index, "model": focus, "method": focus_method})
 image = cache.floats("test")[index]
 label = int(cache.split("test").labels[index])
 probs = {n: models[n].predict_proba(image[None])[0] for n in names}
@@ -29,7 +45,18 @@ runner_up = int(np.argsort(-consensus)[1])
 
 c1, c2 = st.columns([1, 3])
 with c1:
-    st.image(widgets.upscale(image, 6), caption=f"test digit #{index}, labelled {label}")
+    widgets.digit_image(image, f"test digit #{index}, labelled {label}", alt=f"test digit {index}, a handwritten {label}", px=168)
+    focus_pred = int(probs[focus].argmax())
+    widgets.show(
+        mosaic(
+            test_attribution(focus, index, focus_method, focus_pred)[None],
+            [f"{METHODS[focus_method].label} on {focus} → {focus_pred}"],
+            value_name="attribution",
+            cell_px=160,
+            colorbar=False,
+        ),
+        key="focus_map",
+    )
 with c2:
     widgets.show(probability_chart(probs, label), key="probs")
 

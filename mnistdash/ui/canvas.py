@@ -31,32 +31,33 @@ def _reload(s: dict, objects: list) -> None:
 def drawing(stroke_width: int, size: int = 280) -> np.ndarray | None:
     """The canvas, then Undo and Clear under it; returns the (size, size, 4) RGBA drawing, None before any."""
     s = _state()
-    slot = st.container()  # the canvas goes above the buttons, but after them in the script
-    with st.container(horizontal=True, gap="small"):
-        strokes = len(_objects(s["json"]))
-        if st.button("↶ Undo", key="draw_undo", disabled=strokes == 0, help="Remove the last stroke"):
-            _reload(s, _objects(s["json"])[:-1])
-        if st.button("✕ Clear", key="draw_clear", disabled=strokes == 0, help="Start again on an empty canvas"):
-            _reload(s, [])
-    with slot:
-        result = st_canvas(
-            stroke_width=stroke_width,
-            stroke_color="#FFFFFF",
-            background_color="#000000",
-            height=size,
-            width=size,
-            drawing_mode="freedraw",
-            initial_drawing=s["initial"],
-            return_image_data=True,
-            key="canvas",
-        )
+    result = st_canvas(
+        stroke_width=stroke_width,
+        stroke_color="#FFFFFF",
+        background_color="#000000",
+        height=size,
+        width=size,
+        drawing_mode="freedraw",
+        initial_drawing=s["initial"],
+        return_image_data=True,
+        key="canvas",
+    )
     try:
         image = result.image_data
     except Exception:  # the canvas has not sent anything yet
         image = None
     if image is None and _objects(result.json_data) == _objects(s["json"]):
-        return s["image"]  # a canvas back from a switch to upload shows the parked drawing but sends nothing yet
-    s["json"], s["image"] = result.json_data, image
+        image = s["image"]  # a canvas back from a switch to upload shows the parked drawing but sends nothing yet
+    else:
+        s["json"], s["image"] = result.json_data, image
+    strokes = _objects(s["json"])
+    with st.container(horizontal=True, gap="small"):
+        if st.button("↶ Undo", key="draw_undo", disabled=not strokes, help="Remove the last stroke"):
+            _reload(s, strokes[:-1])
+            st.rerun()  # the canvas redraws itself without the stroke and sends the new picture
+        if st.button("✕ Clear", key="draw_clear", disabled=not strokes, help="Start again on an empty canvas"):
+            _reload(s, [])
+            st.rerun()
     return image
 
 

@@ -6,6 +6,12 @@ import streamlit as st
 from mnistdash.config import ALL_MODELS
 from mnistdash.ui import cache, leaderboard, widgets
 
+
+def scrollable(markdown: str) -> str:
+    """A wide markdown table that scrolls sideways on a narrow screen instead of being cut off."""
+    return f"<div style='overflow-x:auto'>\n\n{markdown}\n\n</div>"
+
+
 widgets.page_header("mnistdash", "What MNIST classifiers have learned, and why they decide as they do.")
 
 st.markdown(
@@ -27,7 +33,7 @@ st.caption(
 )
 widgets.unavailable_notice(ALL_MODELS, cache.file_problems())  # checksums only: no torch yet
 board = st.empty()  # shown at once from the manifest, then again with live timings
-board.markdown(leaderboard.markdown(leaderboard.table()))
+board.markdown(scrollable(leaderboard.markdown(leaderboard.table())), unsafe_allow_html=True)
 
 st.subheader("Some test digits")
 if widgets.require_data():
@@ -52,4 +58,6 @@ if widgets.require_data():
 
 latency = leaderboard.latency_ms()  # loads the models: torch is imported here, after the page is up
 widgets.unavailable_notice([n for n in cache.errors() if n not in cache.file_problems()])
-board.markdown(leaderboard.markdown(leaderboard.table(latency, {**cache.file_problems(), **cache.errors()})))
+board.markdown(
+    scrollable(leaderboard.markdown(leaderboard.table(latency, {**cache.file_problems(), **cache.errors()}))), unsafe_allow_html=True
+)

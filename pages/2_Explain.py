@@ -43,20 +43,15 @@ probs = {n: models[n].predict_proba(image[None])[0] for n in names}
 consensus = np.mean([probs[n] for n in names], axis=0)
 runner_up = int(np.argsort(-consensus)[1])
 
-c1, c2 = st.columns([1, 3])
-with c1:
-    widgets.digit_image(image, f"test digit #{index}, labelled {label}", alt=f"test digit {index}, a handwritten {label}", px=168)
-    focus_pred = int(probs[focus].argmax())
-    widgets.show(
-        mosaic(
-            test_attribution(focus, index, focus_method, focus_pred)[None],
-            [f"{METHODS[focus_method].label} on {focus} → {focus_pred}"],
-            value_name="attribution",
-            cell_px=160,
-            colorbar=False,
-        ),
-        key="focus_map",
-    )
+widgets.min_width("explain_probs", 420)
+with st.container(horizontal=True, key="explain_top"):  # the chart wraps under the digit on a narrow screen
+    with st.container(width=190):
+        widgets.digit_image(image, f"test digit #{index}, labelled {label}", alt=f"test digit {index}, a handwritten {label}", px=168)
+        focus_pred = int(probs[focus].argmax())
+        focus_map = test_attribution(focus, index, focus_method, focus_pred)
+        widgets.show(mosaic(focus_map[None], [""], value_name="attribution", cell_px=150, colorbar=False), key="focus_map")
+        st.caption(f"{METHODS[focus_method].label} on {focus} → {focus_pred} (red: toward it)")
+    c2 = st.container(key="explain_probs")
 with c2:
     widgets.show(probability_chart(probs, label), key="probs")
 

@@ -18,7 +18,7 @@ names = cache.classifiers()
 
 # At 1400x1000 the input, the verdict, the 28x28 view and every model's answer share the first screen;
 # on a narrow screen the results wrap under the input instead of squeezing the canvas.
-st.html("<style>[data-testid=stLayoutWrapper]:has(> .st-key-draw_results) {min-width: 420px}</style>")
+widgets.min_width("draw_results", 420)
 with st.container(horizontal=True, gap="medium", key="draw_top"):
     source = st.session_state.get("draw_source", "draw")
     with st.container(width=300 if source == "draw" else 520, key="draw_input"):

@@ -62,7 +62,10 @@ with tab_cm:
     preds = probs.argmax(1)
     cm = errors.confusion(labels, preds)
     precision, recall = errors.precision_recall(cm)
-    left, right = st.columns([3, 2])
+    widgets.min_width("cm_matrix", 420)
+    widgets.min_width("cm_table", 300)
+    with st.container(horizontal=True, key="cm_row"):  # the table wraps under the matrix on a narrow screen
+        left, right = st.container(key="cm_matrix"), st.container(key="cm_table")
     with left:
         st.caption(
             f"{model} on the {split} set: accuracy {100 * np.trace(cm) / cm.sum():.2f}%, {cm.sum() - np.trace(cm)} errors. Click a cell."

@@ -127,3 +127,9 @@ def digit_image(image: np.ndarray, caption: str, alt: str, px: int = 84, contain
         f"<figcaption style='font-size:0.8rem;line-height:1.3'>{caption}</figcaption></figure>",
         unsafe_allow_html=True,
     )
+
+
+def min_width(key: str, px: int) -> None:
+    """Keep the keyed container of a horizontal row at least `px` wide: on a narrow screen it wraps under
+    its neighbours instead of being squeezed (Streamlit's columns never wrap above 640 px)."""
+    st.html(f"<style>[data-testid=stLayoutWrapper]:has(> .st-key-{key}) {{min-width: {px}px}}</style>")

@@ -96,6 +96,13 @@ def test_shared_link_opens_the_same_view_and_back_restores_it(page, server):
     assert_no_errors(page)
 
 
+def test_a_link_with_only_a_digit(page, server):
+    """The form the mislabelled table's explain links take."""
+    open_page(page, server, "Explain?digit=42", "test digit #42")
+    assert "digit=42" in page.url
+    assert_no_errors(page)
+
+
 def test_a_bad_link_says_what_is_wrong(page, server):
     open_page(page, server, "Explain?digit=99999&model=nope", "exact contributions")
     page.get_by_text("is not a test digit index").first.wait_for(timeout=60_000)

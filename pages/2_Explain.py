@@ -20,6 +20,7 @@ if not names:
     st.error("No classifier could be loaded; see the notices above.")
     st.stop()
 
+url_defaults = {"model": "cnn" if "cnn" in names else names[0], "method": "input-x-gradient"}
 url.restore(
     "Explain",
     {
@@ -27,16 +28,17 @@ url.restore(
         "model": url.apply_choice("explain_model", names),
         "method": url.apply_choice("explain_method", list(METHODS)),
     },
+    url_defaults,
 )
 index = widgets.digit_picker()
 st.sidebar.subheader("One map, big")
-st.session_state.setdefault("explain_model", "cnn" if "cnn" in names else names[0])
+st.session_state.setdefault("explain_model", url_defaults["model"])
 focus = st.sidebar.selectbox("Model", names, key="explain_model")
 focus_methods = list(METHODS) if focus in LINEAR_MODELS else list(CAPTUM_METHODS)
 if st.session_state.get("explain_method") not in focus_methods:
     st.session_state["explain_method"] = "input-x-gradient"  # 'exact' exists for linear models only
 focus_method = st.sidebar.selectbox("Method", focus_methods, format_func=lambda m: METHODS[m].label, key="explain_method")
-url.publish("Explain", {"digit": index, "model": focus, "method": focus_method})
+url.publish("Explain", {"digit": index, "model": focus, "method": focus_method}, url_defaults)
 image = cache.floats("test")[index]
 label = int(cache.split("test").labels[index])
 probs = {n: models[n].predict_proba(image[None])[0] for n in names}

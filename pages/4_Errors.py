@@ -28,6 +28,7 @@ url.restore(
         "split": url.apply_choice("cm_split", ["test", "train"]),
         "cell": url.apply_cell("cm_cell"),
     },
+    {"cell": None},
 )
 st.session_state.setdefault("cm_model", "logreg-multinomial" if "logreg-multinomial" in names else names[0])
 

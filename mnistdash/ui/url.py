@@ -2,9 +2,10 @@
 
 A page calls `restore` before its widgets, with one function per query parameter that applies a value
 to session_state (returning a one-line problem for a bad value), and `publish` after them, with the
-state as strings. `publish` writes the query string only when the state changed; Streamlit then
-pushes a browser history entry, and Back reruns the page with the earlier query string, which
-`restore` applies because it differs from what this session last wrote.
+state; values at their default are left out, so `Explain?digit=247` is a whole link. `publish` writes
+the query string only when the state changed; Streamlit then pushes a browser history entry, and Back
+reruns the page with the earlier query string, which `restore` applies because it differs from what
+this session last wrote.
 """
 
 from __future__ import annotations
@@ -18,51 +19,54 @@ from mnistdash.ui import widgets
 _WRITTEN = "url_written"  # page -> the query params this session last saw or wrote there
 
 
-def restore(page: str, appliers: dict[str, Callable[[str], str | None]]) -> None:
-    """Apply the URL's parameters to session_state when they are new to this session (a link, Back)."""
+def restore(page: str, appliers: dict[str, Callable[[str | None], str | None]], defaults: dict | None = None) -> None:
+    """Apply the URL's parameters to session_state when they are new to this session (a link, Back).
+
+    A parameter left out of a link means its default (`defaults`), as `publish` leaves defaults out; a
+    page opened from the sidebar has no parameters at all and keeps this session's state.
+    """
     params = st.query_params.to_dict()
     written = st.session_state.setdefault(_WRITTEN, {})
     if written.get(page) == params:
         return  # our own state, or a rerun from a widget: the widgets already hold it
     written[page] = params
+    if not params:
+        return
     for key, apply in appliers.items():
         if key in params:
             problem = apply(params[key])
             if problem:
                 st.warning(f"The link's `{key}={params[key]}` {problem}; showing the page without it.", icon="🔗")
+        elif defaults and key in defaults:
+            apply(defaults[key])
 
 
-def publish(page: str, state: dict[str, object]) -> None:
-    """Write the page's state to the URL (one history entry per change); None values are left out."""
-    params = {k: str(v) for k, v in state.items() if v is not None}
+def publish(page: str, state: dict[str, object], defaults: dict | None = None) -> None:
+    """Write the page's state to the URL (one history entry per change), leaving out None and defaults."""
+    defaults = defaults or {}
+    params = {k: str(v) for k, v in state.items() if v is not None and (k not in defaults or v != defaults[k])}
     written = st.session_state.setdefault(_WRITTEN, {})
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
     written[page] = params
 
 
-def link(page: str, **params: object) -> str:
-    """A relative link to a page with state, e.g. link("Explain", digit=247) -> 'Explain?digit=247'."""
-    query = "&".join(f"{k}={v}" for k, v in params.items() if v is not None)
-    return f"{page}?{query}" if query else page
-
-
 # ---- appliers shared by pages ------------------------------------------------------------------
 
 
-def apply_digit(value: str, n: int) -> str | None:
+def apply_digit(value: str | None, n: int) -> str | None:
     """A test digit index from the URL: point the digit picker at it, in index mode."""
-    if not value.isdigit() or not 0 <= int(value) < n:
+    if value is None or not value.isdigit() or not 0 <= int(value) < n:
         return f"is not a test digit index (0-{n - 1})"
     widgets.set_digit(int(value))
     st.session_state["digit_mode"] = "index"
     return None
 
 
-def apply_choice(key: str, options: list[str]) -> Callable[[str], str | None]:
+def apply_choice(key: str, options: list[str]) -> Callable[[str | None], str | None]:
     """An applier that sets the widget `key` to the value when it is one of `options`."""
 
-    def apply(value: str) -> str | None:
+    def apply(value: str | None) -> str | None:
         if value not in options:
             return f"is not one of {', '.join(options)}"
         st.session_state[key] = value
@@ -71,12 +75,12 @@ def apply_choice(key: str, options: list[str]) -> Callable[[str], str | None]:
     return apply
 
 
-def apply_cell(key: str) -> Callable[[str], str | None]:
-    """An applier that sets `key` to a confusion cell written as 'true-predicted', e.g. '3-5'."""
+def apply_cell(key: str) -> Callable[[str | None], str | None]:
+    """An applier that sets `key` to a confusion cell written as 'true-predicted', e.g. '3-5' (None: no cell)."""
 
-    def apply(value: str) -> str | None:
-        cell = parse_cell(value)
-        if cell is None:
+    def apply(value: str | None) -> str | None:
+        cell = None if value is None else parse_cell(value)
+        if cell is None and value is not None:
             return "is not a cell like 3-5 (true label, predicted class)"
         st.session_state[key] = cell
         return None

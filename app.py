@@ -38,7 +38,7 @@ board.markdown(scrollable(leaderboard.markdown(leaderboard.table())), unsafe_all
 st.subheader("Some test digits")
 if widgets.require_data():
     st.info(
-        "**A first step:** click a digit to see how every model reads it and which pixels decide; "
+        "**A first step:** click the number under a digit to see how every model reads it and which pixels decide; "
         "then draw your own on *Draw a digit*.",
         icon="👉",
     )

@@ -120,9 +120,10 @@ def digit_png(image: np.ndarray, factor: int = 3) -> str:
 
 
 def digit_image(image: np.ndarray, caption: str, alt: str, px: int = 84, container=None) -> None:
-    """One digit with alt text (st.image has none) and a caption; at most `px` wide, narrower if its column is."""
+    """One digit with alt text (st.image has none) and a caption; at most `px` wide, narrower if its column is.
+    The figure's bottom margin makes up for the -1rem Streamlit gives every markdown block."""
     (container or st).markdown(
-        f"<figure style='margin:0;text-align:center'><img src='{digit_png(image, max(1, px // 28))}' alt='{alt}' "
+        f"<figure style='margin:0 0 1rem 0;text-align:center'><img src='{digit_png(image, max(1, px // 28))}' alt='{alt}' "
         f"style='width:100%;max-width:{px}px;image-rendering:pixelated'>"
         f"<figcaption style='font-size:0.8rem;line-height:1.3'>{caption}</figcaption></figure>",
         unsafe_allow_html=True,

@@ -6,6 +6,12 @@ import streamlit as st
 from mnistdash.config import ALL_MODELS
 from mnistdash.ui import cache, leaderboard, widgets
 
+
+def scrollable(markdown: str) -> str:
+    """A wide markdown table that scrolls sideways on a narrow screen instead of being cut off."""
+    return f"<div style='overflow-x:auto'>\n\n{markdown}\n\n</div>"
+
+
 widgets.page_header("mnistdash", "What MNIST classifiers have learned, and why they decide as they do.")
 
 st.markdown(
@@ -17,9 +23,8 @@ st.markdown(
     "a network's **2-D map** of the test set beside t-SNE, and a **denoising autoencoder**."
 )
 
-cols = st.columns(6)
-for col, (path, label, icon) in zip(cols, widgets.PAGES[1:]):
-    with col:
+with st.container(horizontal=True):  # wraps on a narrow screen
+    for path, label, icon in widgets.PAGES[1:]:
         st.page_link(path, label=label, icon=icon)
 
 st.subheader("Leaderboard")
@@ -28,21 +33,31 @@ st.caption(
 )
 widgets.unavailable_notice(ALL_MODELS, cache.file_problems())  # checksums only: no torch yet
 board = st.empty()  # shown at once from the manifest, then again with live timings
-board.markdown(leaderboard.markdown(leaderboard.table()))
+board.markdown(scrollable(leaderboard.markdown(leaderboard.table())), unsafe_allow_html=True)
 
 st.subheader("Some test digits")
 if widgets.require_data():
+    st.info(
+        "**A first step:** click the number under a digit to see how every model reads it and which pixels decide; "
+        "then draw your own on *Draw a digit*.",
+        icon="👉",
+    )
     test = cache.split("test")
     if st.button("🎲 Shuffle"):
         st.session_state["home_seed"] = int(np.random.default_rng().integers(1 << 30))
     rng = np.random.default_rng(st.session_state.get("home_seed", 0))
     picks = rng.choice(len(test), 16, replace=False)
-    st.image(
-        [widgets.upscale(cache.floats("test")[i], 3) for i in picks],
-        caption=[f"#{i}: {test.labels[i]}" for i in picks],
-        width=84,
-    )
+    with st.container(horizontal=True, key="home_digits"):  # wraps on a narrow screen
+        for i in picks:
+            with st.container(width=96, gap=None):
+                label = int(test.labels[i])
+                widgets.digit_image(cache.floats("test")[i], "", alt=f"test digit {i}, labelled {label}", px=84)
+                st.page_link(
+                    "pages/2_Explain.py", label=f"#{i}: {label}", query_params={"digit": int(i)}, help=f"Explain test digit #{i}"
+                )
 
 latency = leaderboard.latency_ms()  # loads the models: torch is imported here, after the page is up
 widgets.unavailable_notice([n for n in cache.errors() if n not in cache.file_problems()])
-board.markdown(leaderboard.markdown(leaderboard.table(latency, {**cache.file_problems(), **cache.errors()})))
+board.markdown(
+    scrollable(leaderboard.markdown(leaderboard.table(latency, {**cache.file_problems(), **cache.errors()}))), unsafe_allow_html=True
+)

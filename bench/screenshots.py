@@ -1,6 +1,7 @@
 """Full-page screenshots of every page in headless Chromium, to look at what a person sees.
 
 .venv/bin/python bench/screenshots.py [OUT_DIR] [PAGE ...]
+SHOT_WIDTH=800 (default 1400) and SHOT_HEIGHT set the window; PAGE may carry a link's state (Explain?digit=247).
 """
 
 from __future__ import annotations
@@ -25,14 +26,19 @@ def main():
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            page = browser.new_page(viewport={"width": 1400, "height": int(__import__("os").environ.get("SHOT_HEIGHT", 2600))})
+            page = browser.new_page(
+                viewport={
+                    "width": int(__import__("os").environ.get("SHOT_WIDTH", 1400)),
+                    "height": int(__import__("os").environ.get("SHOT_HEIGHT", 2600)),
+                }
+            )
             for path in pages:
                 page.goto(f"{srv.url}/{path}")
                 page.get_by_test_id("stApp").wait_for(timeout=120_000)
                 page.wait_for_timeout(1500)
                 wait_idle(page, 120_000)
                 page.wait_for_timeout(4000)
-                target = out / f"{path or 'home'}.png"
+                target = out / f"{(path or 'home').replace('?', '_').replace('&', '_')}.png"
                 page.screenshot(path=str(target), full_page=True)
                 print(target)
             browser.close()

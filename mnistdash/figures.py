@@ -243,3 +243,11 @@ def clickable_classes(fig: go.Figure, names: Sequence[str], chosen: int | None =
     fig.update_yaxes(range=[len(names) - 0.5, -0.5], autorange=False, fixedrange=True)
     fig.update_layout(clickmode="event+select", dragmode=False)
     return fig
+
+
+def mark_cell(fig: go.Figure, true: int, pred: int) -> go.Figure:
+    """Outline one cell (true row, predicted column) of a confusion figure: the selected one."""
+    fig.add_shape(
+        type="rect", x0=pred - 0.5, x1=pred + 0.5, y0=true - 0.5, y1=true + 0.5, line=dict(color="black", width=3), layer="above"
+    )
+    return fig

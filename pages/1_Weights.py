@@ -115,7 +115,8 @@ with tab_cnn:
         block = st.radio("After conv layer", [1, 2, 3], horizontal=True)
         fmaps = weights.cnn_feature_maps(models["cnn"], cache.floats("test")[idx], block - 1)
         c1, c2 = st.columns([1, 5])
-        c1.image(widgets.upscale(cache.floats("test")[idx]), caption=f"#{idx}, label {cache.split('test').labels[idx]}")
+        fm_label = int(cache.split("test").labels[idx])
+        widgets.digit_image(cache.floats("test")[idx], f"#{idx}, label {fm_label}", alt=f"test digit {idx}, labelled {fm_label}", container=c1)
         with c2:
             widgets.show(
                 mosaic(

@@ -7,7 +7,7 @@ import streamlit as st
 from mnistdash.config import CLASSIFIERS, LINEAR_MODELS, TORCH_CLASSIFIERS
 from mnistdash.explain import CAPTUM_METHODS, METHODS
 from mnistdash.figures import mosaic, symmetric_range
-from mnistdash.ui import cache, trust, widgets
+from mnistdash.ui import cache, trust, url, widgets
 from mnistdash.ui.compare import chosen_class, comparison_picker
 from mnistdash.ui.explain_cache import test_attribution, test_ig_gap
 
@@ -21,14 +21,38 @@ if not names:
     st.error("No classifier could be loaded; see the notices above.")
     st.stop()
 
+url_defaults = {"model": "cnn" if "cnn" in names else names[0], "method": "input-x-gradient"}
+url.restore(
+    "Explain",
+    {
+        "digit": lambda v: url.apply_digit(v, len(cache.split("test"))),
+        "model": url.apply_choice("explain_model", names),
+        "method": url.apply_choice("explain_method", list(METHODS)),
+    },
+    url_defaults,
+)
 index = widgets.digit_picker()
+st.sidebar.subheader("One map, big")
+st.session_state.setdefault("explain_model", url_defaults["model"])
+focus = st.sidebar.selectbox("Model", names, key="explain_model")
+focus_methods = list(METHODS) if focus in LINEAR_MODELS else list(CAPTUM_METHODS)
+if st.session_state.get("explain_method") not in focus_methods:
+    st.session_state["explain_method"] = "input-x-gradient"  # 'exact' exists for linear models only
+focus_method = st.sidebar.selectbox("Method", focus_methods, format_func=lambda m: METHODS[m].label, key="explain_method")
+url.publish("Explain", {"digit": index, "model": focus, "method": focus_method}, url_defaults)
 image = cache.floats("test")[index]
 label = int(cache.split("test").labels[index])
 probs = {n: models[n].predict_proba(image[None])[0] for n in names}
 
-c1, c2 = st.columns([1, 3])
-with c1:
-    st.image(widgets.upscale(image, 6), caption=f"test digit #{index}, labelled {label}")
+widgets.min_width("explain_probs", 420)
+with st.container(horizontal=True, key="explain_top"):  # the chart wraps under the digit on a narrow screen
+    with st.container(width=190):
+        widgets.digit_image(image, f"test digit #{index}, labelled {label}", alt=f"test digit {index}, a handwritten {label}", px=168)
+        focus_pred = int(probs[focus].argmax())
+        focus_map = test_attribution(focus, index, focus_method, focus_pred)
+        widgets.show(mosaic(focus_map[None], [""], value_name="attribution", cell_px=150, colorbar=False), key="focus_map")
+        st.caption(f"{METHODS[focus_method].label} on {focus} → {focus_pred} (red: toward it)")
+    c2 = st.container(key="explain_probs")
 with c2:
     second = comparison_picker(index, probs, label)  # model -> its class B, never its own prediction
 chosen = chosen_class(index)

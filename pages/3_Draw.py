@@ -2,13 +2,12 @@
 
 import numpy as np
 import streamlit as st
-from streamlit_drawable_canvas import st_canvas
 
 from mnistdash.config import CLASSIFIERS
 from mnistdash.explain import CAPTUM_METHODS, METHODS
 from mnistdash.live import nearest, read_digit
 from mnistdash.preprocess import ImageError, load_image
-from mnistdash.ui import cache, draw, widgets
+from mnistdash.ui import cache, canvas, draw, widgets
 from mnistdash.ui.verdict import show_verdict
 from mnistdash.verdict import accuracies, verdict
 
@@ -19,68 +18,60 @@ widgets.unavailable_notice(CLASSIFIERS)
 models = cache.models()
 names = cache.classifiers()
 
-left, right = st.columns([1, 2])
-with left:
-    source = st.radio("Input", ["draw", "upload"], horizontal=True, key="draw_source")
-    image, problem = None, None
-    if source == "draw":
-        width = st.slider("Stroke width", 8, 40, 20, key="stroke")
-        result = st_canvas(
-            stroke_width=width,
-            stroke_color="#FFFFFF",
-            background_color="#000000",
-            height=280,
-            width=280,
-            drawing_mode="freedraw",
-            return_image_data=True,
-            key="canvas",
-        )
-        st.caption("Undo, redo and clear are in the canvas toolbar.")
-        try:
-            image = result.image_data
-        except Exception:  # the canvas has not sent anything yet
-            image = None
-        if image is None or np.asarray(image)[..., :3].max() == 0:
-            image, problem = None, "Draw a digit on the canvas to see what every model makes of it."
-    else:
-        upload = st.file_uploader(
-            "A PNG or JPEG of one digit (dark on light paper works too)",
-            type=["png", "jpg", "jpeg", "bmp", "gif", "webp"],
-            key="upload",
-        )
-        if upload is None:
-            problem = "Upload an image of a single digit."
+# At 1400x1000 the input, the verdict, the 28x28 view and every model's answer share the first screen;
+# on a narrow screen the results wrap under the input instead of squeezing the canvas.
+widgets.min_width("draw_results", 420)
+with st.container(horizontal=True, gap="medium", key="draw_top"):
+    source = st.session_state.get("draw_source", "draw")
+    with st.container(width=300 if source == "draw" else 520, key="draw_input"):
+        source = st.radio("Input", ["draw", "upload"], horizontal=True, key="draw_source")
+        image, problem = None, None
+        if source == "draw":
+            image = canvas.drawing(st.session_state.get("stroke", 20))
+            st.slider("Stroke width", 8, 40, 20, key="stroke")
+            if image is None or np.asarray(image)[..., :3].max() == 0:
+                image, problem = None, "Draw a digit on the canvas to see what every model makes of it."
         else:
-            try:
-                image = load_image(upload.getvalue(), upload.name)
-            except ImageError as exc:
-                st.error(str(exc), icon="🚫")
-                problem = "Try another image."
-    method = st.selectbox(
-        "Map for the networks",
-        list(CAPTUM_METHODS),
-        index=list(CAPTUM_METHODS).index("input-x-gradient"),
-        format_func=lambda m: METHODS[m].label,
-        key="draw_method",
-    )
+            canvas.park()
+            upload = st.file_uploader(
+                "A PNG or JPEG of one digit (dark on light paper works too)",
+                type=["png", "jpg", "jpeg", "bmp", "gif", "webp"],
+                key="upload",
+            )
+            if upload is None:
+                problem = "Upload an image of a single digit."
+            else:
+                try:
+                    image = load_image(upload.getvalue(), upload.name)
+                except ImageError as exc:
+                    st.error(str(exc), icon="🚫")
+                    problem = "Try another image."
+        method = st.selectbox(
+            "Map for the networks",
+            list(CAPTUM_METHODS),
+            index=list(CAPTUM_METHODS).index("input-x-gradient"),
+            format_func=lambda m: METHODS[m].label,
+            key="draw_method",
+        )
 
-reading = None
-if image is not None and names:
-    try:
-        reading = read_digit(models, image, names, net_method=method)
-    except ImageError as exc:
-        problem = f"{exc}." if "no digit" in str(exc) else str(exc)
+    reading = None
+    if image is not None and names:
+        try:
+            reading = read_digit(models, image, names, net_method=method)
+        except ImageError as exc:
+            problem = f"{exc}." if "no digit" in str(exc) else str(exc)
 
-with right:
-    if reading is None:
-        st.info(problem or "No classifier could be loaded.", icon="✏️")
-    else:
-        c1, c2 = st.columns([1, 2])
-        c1.image(widgets.upscale(reading.digit, 5), caption="what the models see (28x28)")
-        show_verdict(c2, verdict(reading.probs, accuracies(cache.manifest())))
+    with st.container(key="draw_results"):
+        if reading is None:
+            st.info(problem or "No classifier could be loaded.", icon="✏️")
+        else:
+            c1, c2 = st.columns([1, 2])
+            with c1:
+                widgets.digit_image(reading.digit, "what the models see (28x28)", alt="your digit as the models see it, 28 by 28 pixels", px=140)
+            show_verdict(c2, verdict(reading.probs, accuracies(cache.manifest())))
+            widgets.show(draw.probability_bars(reading.probs), key="draw_bars")
 
 if reading is not None:
-    widgets.show(draw.probability_bars(reading.probs), key="draw_bars")
     st.subheader("Why: contributions to each model's answer")
     st.caption(
         f"Linear models: exact w·x. Networks: {METHODS[method].label}. Red pushes toward the model's answer; the outline is your digit."
@@ -105,8 +96,8 @@ if reading is not None:
         with c2:
             st.markdown("**Its nearest test digits on the map**")
             idx = emb["index"][near]
-            st.image(
-                [widgets.upscale(cache.floats("test")[i], 3) for i in idx],
-                caption=[f"#{i}: {cache.split('test').labels[i]}" for i in idx],
-                width=84,
-            )
+            with st.container(horizontal=True):
+                for i in idx:
+                    label = int(cache.split("test").labels[i])
+                    with st.container(width=90, gap=None):
+                        widgets.digit_image(cache.floats("test")[i], f"#{i}: {label}", alt=f"test digit {i}, labelled {label}")

@@ -6,8 +6,8 @@ import streamlit as st
 
 from mnistdash import errors
 from mnistdash.config import CLASSIFIERS
-from mnistdash.figures import confusion_figure
-from mnistdash.ui import cache, mislabel_table, widgets
+from mnistdash.figures import confusion_figure, mark_cell
+from mnistdash.ui import cache, mislabel_table, url, widgets
 from mnistdash.ui.grid import digit_grid
 
 widgets.page_header(
@@ -21,14 +21,36 @@ names = [n for n in cache.classifiers() if cache.probs(n, "test") is not None]
 if not names:
     st.error("No classifier with precomputed probabilities; run `mnistdash train`.")
     st.stop()
+url.restore(
+    "Errors",
+    {
+        "model": url.apply_choice("cm_model", names),
+        "split": url.apply_choice("cm_split", ["test", "train"]),
+        "cell": url.apply_cell("cm_cell"),
+    },
+    {"cell": None},
+)
+st.session_state.setdefault("cm_model", "logreg-multinomial" if "logreg-multinomial" in names else names[0])
+
+
+def selected_cell(chart: str) -> tuple[int, int] | None:
+    """The selected (true, predicted) cell: a new click on the chart selects its cell; a click on the selected
+    cell, which Plotly turns into an empty selection, keeps it."""
+    event = st.session_state.get(chart) or {}
+    points = [(int(round(p["y"])), int(round(p["x"]))) for p in event.get("selection", {}).get("points", [])]
+    seen = st.session_state.setdefault("cm_seen", {})
+    if points != seen.get(chart):
+        seen[chart] = points
+        if points:
+            st.session_state["cm_cell"] = points[0]
+    return st.session_state.get("cm_cell")
+
 
 tab_cm, tab_cmp, tab_lab = st.tabs(["Confusion matrix", "Compare two models", "Likely mislabelled"])
 
 with tab_cm:
     c1, c2, c3 = st.columns(3)
-    model = c1.selectbox(
-        "Model", names, index=names.index("logreg-multinomial") if "logreg-multinomial" in names else 0, key="cm_model"
-    )
+    model = c1.selectbox("Model", names, key="cm_model")
     split = c2.radio("Split", ["test", "train"], horizontal=True, key="cm_split")
     normalized = c3.toggle("Row-normalized colours", key="cm_norm")
     labels = cache.split(split).labels
@@ -41,14 +63,18 @@ with tab_cm:
     preds = probs.argmax(1)
     cm = errors.confusion(labels, preds)
     precision, recall = errors.precision_recall(cm)
-    left, right = st.columns([3, 2])
+    widgets.min_width("cm_matrix", 420)
+    widgets.min_width("cm_table", 300)
+    with st.container(horizontal=True, key="cm_row"):  # the table wraps under the matrix on a narrow screen
+        left, right = st.container(key="cm_matrix"), st.container(key="cm_table")
     with left:
         st.caption(
             f"{model} on the {split} set: accuracy {100 * np.trace(cm) / cm.sum():.2f}%, {cm.sum() - np.trace(cm)} errors. Click a cell."
         )
-        event = widgets.show(
-            confusion_figure(cm, normalized), key=f"cm_{model}_{split}", on_select="rerun", selection_mode="points"
-        )
+        chart = f"cm_{model}_{split}"
+        cell = selected_cell(chart)
+        figure = confusion_figure(cm, normalized) if cell is None else mark_cell(confusion_figure(cm, normalized), *cell)
+        widgets.show(figure, key=chart, on_select="rerun", selection_mode="points")
     with right:
         st.dataframe(
             pd.DataFrame(
@@ -58,10 +84,9 @@ with tab_cm:
             width="stretch",
             height=420,
         )
-    points = (event or {}).get("selection", {}).get("points", []) if event else []
-    if points:
-        pt = points[0]
-        true, pred = int(round(pt["y"])), int(round(pt["x"]))
+    url.publish("Errors", {"model": model, "split": split, "cell": None if cell is None else f"{cell[0]}-{cell[1]}"})
+    if cell is not None:
+        true, pred = cell
         members = errors.cell_members(labels, probs, true, pred)
         kind = "least confident correct first" if true == pred else "most confidently wrong first"
         st.subheader(f"True {true}, predicted {pred}: {len(members)} digits ({kind})")

@@ -82,7 +82,10 @@ def positions(event) -> list[int]:
     return sorted(out)
 
 
-left, right = st.columns(2)
+widgets.min_width("emb_left", 380)
+widgets.min_width("emb_right", 380)
+with st.container(horizontal=True):  # the two maps wrap one under the other on a narrow screen
+    left, right = st.container(key="emb_left"), st.container(key="emb_right")
 with left:
     ev1 = widgets.show(
         scatter(emb["bottleneck"], "bottleneck network's 2-unit layer"),

@@ -6,10 +6,10 @@ import numpy as np
 import streamlit as st
 
 from mnistdash.ui import cache
-from mnistdash.ui.widgets import set_digit, upscale
+from mnistdash.ui.widgets import digit_image, set_digit
 
 
-def digit_grid(indices: np.ndarray, split: str, captions: list[str], key: str, per_page: int = 60, cols: int = 10) -> None:
+def digit_grid(indices: np.ndarray, split: str, captions: list[str], key: str, per_page: int = 60) -> None:
     """Digits of `split` with captions; test digits get a button to explain them."""
     total = len(indices)
     if total == 0:
@@ -20,15 +20,11 @@ def digit_grid(indices: np.ndarray, split: str, captions: list[str], key: str, p
     start = (page - 1) * per_page
     shown = indices[start : start + per_page]
     images = cache.floats(split)
-    with st.container(key=f"{key}_grid"):
-        for row in range(0, len(shown), cols):
-            columns = st.columns(cols)
-            for col, j in zip(columns, range(row, min(row + cols, len(shown)))):
-                i = int(shown[j])
-                with col:
-                    st.image(upscale(images[i], 3), caption=captions[start + j], width="stretch")
-                    if split == "test" and st.button(
-                        "explain", key=f"{key}_x_{i}", help=f"open test digit #{i} on the Explain page"
-                    ):
-                        set_digit(i)
-                        st.switch_page("pages/2_Explain.py")
+    with st.container(key=f"{key}_grid", horizontal=True):  # fixed-width cells that wrap on a narrow screen
+        for j, i in enumerate(int(i) for i in shown):
+            with st.container(width=96, gap=None):
+                caption = captions[start + j]
+                digit_image(images[i], caption, alt=f"{split} digit {caption}", px=84)
+                if split == "test" and st.button("explain", key=f"{key}_x_{i}", help=f"open test digit #{i} on the Explain page"):
+                    set_digit(i)
+                    st.switch_page("pages/2_Explain.py")

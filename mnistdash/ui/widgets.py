@@ -105,3 +105,32 @@ def digit_picker(container=st.sidebar) -> int:
     idx = int(st.session_state[DIGIT_KEY])
     c.caption(f"Digit #{idx}, labelled **{int(test.labels[idx])}**")
     return idx
+
+
+def digit_png(image: np.ndarray, factor: int = 3) -> str:
+    """A (28, 28) float digit as a PNG data URI, for <img> tags that carry alt text."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(upscale(image, factor)).save(buf, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def digit_image(image: np.ndarray, caption: str, alt: str, px: int = 84, container=None) -> None:
+    """One digit with alt text (st.image has none) and a caption; at most `px` wide, narrower if its column is.
+    The figure's bottom margin makes up for the -1rem Streamlit gives every markdown block."""
+    (container or st).markdown(
+        f"<figure style='margin:0 0 1rem 0;text-align:center'><img src='{digit_png(image, max(1, px // 28))}' alt='{alt}' "
+        f"style='width:100%;max-width:{px}px;image-rendering:pixelated'>"
+        f"<figcaption style='font-size:0.8rem;line-height:1.3'>{caption}</figcaption></figure>",
+        unsafe_allow_html=True,
+    )
+
+
+def min_width(key: str, px: int) -> None:
+    """Keep the keyed container of a horizontal row at least `px` wide: on a narrow screen it wraps under
+    its neighbours instead of being squeezed (Streamlit's columns never wrap above 640 px)."""
+    st.html(f"<style>[data-testid=stLayoutWrapper]:has(> .st-key-{key}) {{min-width: {px}px}}</style>")

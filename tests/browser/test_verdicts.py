@@ -24,7 +24,7 @@ def test_click_a_class_in_the_probability_chart_makes_it_b(page, server):
     page.get_by_text(f"and not {runner_up} (its runner-up)").first.wait_for(timeout=60_000)
     # The cell (logreg-multinomial, class `other`): found through plotly's own axes.
     xy = page.evaluate(
-        """([row, col]) => { const gd = document.querySelector('.js-plotly-plot'); const l = gd._fullLayout;
+        """([row, col]) => { const gd = document.querySelector('.st-key-explain_probs .js-plotly-plot'); const l = gd._fullLayout;
         const r = gd.getBoundingClientRect();
         return [r.left + l._size.l + l.xaxis.l2p(col), r.top + l._size.t + l.yaxis.l2p(row)]; }""",
         [1, other],

@@ -11,6 +11,7 @@ widgets.page_header(
 if not widgets.require_data():
     st.stop()
 lab_views.opening_answer()
+lab_views.fit_note()
 
 tab_path, tab_pairs, tab_sees = st.tabs(["Regularization path", "Pairwise separability", "What it sees"])
 with tab_path:

@@ -176,3 +176,33 @@ def test_quick_store_has_every_lab_artifact(quick_store):
     for key in results.KEYS:
         assert entries[key]["quick"] is True
         results.load(key, quick_store)
+
+
+def test_page_names_missing_and_damaged_artifacts_and_shows_the_rest(tmp_path, monkeypatch):
+    import shutil
+
+    from mnistdash.config import MODELS_DIR
+    from mnistdash.ui.lab import lab_artifact
+    from tests.test_pages import run_page
+
+    (tmp_path / "artifacts").mkdir()
+    shutil.copy(MODELS_DIR / "manifest.json", tmp_path / "manifest.json")
+    for key in results.KEYS:
+        shutil.copy(MODELS_DIR / "artifacts" / f"{key}.npz", tmp_path / "artifacts" / f"{key}.npz")
+    (tmp_path / "artifacts" / "lab-path.npz").unlink()
+    damaged = tmp_path / "artifacts" / "lab-pairs.npz"
+    damaged.write_bytes(damaged.read_bytes()[:500])
+    monkeypatch.setattr(store, "MODELS_DIR", tmp_path)
+    lab_artifact.clear()
+    try:
+        at = run_page("pages/7_Linear_lab.py")
+    finally:
+        lab_artifact.clear()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    warnings = [w.value for w in at.warning]
+    assert any("lab-path" in w and "missing" in w for w in warnings), warnings
+    assert any("lab-pairs" in w and "checksum" in w for w in warnings), warnings
+    assert all(len(w.splitlines()) == 1 for w in warnings)
+    assert any("deskewing" in m.value for m in at.markdown)  # the answer from what did load
+    assert len(at.get("plotly_chart")) >= 2  # PCA-k and top-k curves still drawn

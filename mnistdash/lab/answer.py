@@ -28,7 +28,7 @@ def answer(pairs=None, pca=None, deskew=None, pixels=None, path=None) -> list[st
             f"**Most pairs of digits are linearly separable.** {separable} of the 45 digit pairs are split without one "
             f"training error by a single flat cut through pixel space, and on new digits the median pair is told apart "
             f"{_pct(np.median(test))} of the time; even the hardest pair, {pairs['a'][hard]} vs {pairs['b'][hard]}, "
-            f"{_pct(test[hard])}. Ten classes are only 45 such cuts, so the errors gather in the few pairs that overlap."
+            f"is told apart {_pct(test[hard])} of the time. Ten classes are only 45 such cuts, so the errors gather in the few pairs that overlap."
         )
     if pca is not None or pixels is not None:
         parts = []
@@ -48,12 +48,15 @@ def answer(pairs=None, pca=None, deskew=None, pixels=None, path=None) -> list[st
                 f"**The evidence is redundant and low-dimensional:** {' and '.join(parts)} (within a point of all pixels)."
             )
     if path is not None:
-        l1 = np.flatnonzero((path["penalty"] == "l1") & (path["nonzero"] > 0))
+        l1 = np.flatnonzero(path["penalty"] == "l1")
         if len(l1):
-            j = int(l1[np.argmin(path["nonzero"][l1])])
+            good = l1[path["test_accuracy"][l1] >= path["test_accuracy"][l1].max() - 0.03]
+            j = int(good[np.argmin(path["nonzero"][good])])  # the sparsest L1 model within 3 points of the best
+            total = path["weights"][j].size
             out.append(
-                f"Under the strongest L1 penalty **{int(path['nonzero'][j])}** non-zero weights (of 7,840) still read "
-                f"{_pct(path['test_accuracy'][j])}: a handful of deciding pixels carries much of the answer."
+                f"An L1 penalty keeps only **{int(path['nonzero'][j]):,}** of {total:,} weights "
+                f"({100 * path['nonzero'][j] / total:.0f}%) and still reads {_pct(path['test_accuracy'][j])}: "
+                f"a few deciding pixels per digit carry most of the answer."
             )
     if deskew is not None:
         raw, straight = (float(v) for v in deskew["test_accuracy"])

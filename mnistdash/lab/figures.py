@@ -25,7 +25,7 @@ def accuracy_curve(
     fig.add_scatter(x=x, y=100 * np.asarray(test), name="test", mode="lines+markers", line=dict(color=TEST))
     if extra is not None:
         fig.add_scatter(x=x, y=extra[1], name=extra[0], mode="lines+markers", yaxis="y2", line=dict(color="#d62728", dash="dot"))
-        fig.update_layout(yaxis2=dict(title=extra[0], overlaying="y", side="right", type="log", showgrid=False))
+        fig.update_layout(yaxis2=dict(title=extra[0], overlaying="y", side="right", type="log", dtick=1, showgrid=False))
     fig.add_scatter(
         x=[x[current]],
         y=[100 * test[current]],
@@ -36,11 +36,18 @@ def accuracy_curve(
     )
     if reference is not None:
         fig.add_hline(
-            y=100 * reference, line=dict(color="#2ca02c", dash="dash"), annotation_text=f"raw pixels {100 * reference:.2f}%"
+            y=100 * reference,
+            line=dict(color="#2ca02c", dash="dash"),
+            annotation_text=f"raw pixels {100 * reference:.2f}%",
+            annotation_position="bottom right",
         )
     fig.update_xaxes(type="log", title=x_title)
-    fig.update_yaxes(title="accuracy (%)")
-    fig.update_layout(height=330, margin=dict(l=0, r=0, t=10, b=0), legend=dict(orientation="h", y=1.12))
+    fig.update_layout(
+        yaxis=dict(title="accuracy (%)"),
+        height=340,
+        margin=dict(l=0, r=0, t=40, b=0),
+        legend=dict(orientation="h", y=1.02, yanchor="bottom"),
+    )
     return fig
 
 
@@ -105,6 +112,6 @@ def projection_histogram(scores: np.ndarray, labels: np.ndarray, a: int, b: int)
 
 def method_table_rows(pairs: dict[str, np.ndarray]) -> list[dict]:
     return [
-        {"method": str(m), "train accuracy (%)": round(100 * float(tr), 2), "test accuracy (%)": round(100 * float(te), 2)}
+        {"method": str(m), "train (%)": round(100 * float(tr), 2), "test (%)": round(100 * float(te), 2)}
         for m, tr, te in zip(pairs["method"], pairs["method_train_accuracy"], pairs["method_test_accuracy"])
     ]

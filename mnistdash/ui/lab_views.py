@@ -23,6 +23,16 @@ def opening_answer() -> None:
         st.warning("No lab results to answer with; run `mnistdash train --only lab`.", icon="⚠️")
 
 
+def fit_note() -> None:
+    """What the lab's models were fitted on, read from the manifest."""
+    info = cache.manifest().get("artifacts", {}).get("lab-path")
+    if info and "n_train" in info:
+        st.caption(
+            f"Every model on this page is fitted by `mnistdash train --only lab` on {info['n_train']:,} training digits "
+            f"(a seeded random subset) and scored on {info['n_test']:,} test digits; the app trains nothing on a click."
+        )
+
+
 @st.cache_resource(show_spinner=False)
 def _pca_curve(step: int):
     pca = lab_artifact("lab-pca")

@@ -121,20 +121,30 @@ def pairs_section() -> None:
     pair_detail(pairs, results.pair_index(pairs, a, b))
 
 
+@st.cache_resource(show_spinner=False)
+def _pair_figures(i: int):
+    """Pair i's weight map, the histogram of its test projections, and its wrong-side test digits."""
+    pairs = lab_artifact("lab-pairs")
+    a, b = int(pairs["a"][i]), int(pairs["b"][i])
+    labels = cache.split("test").labels
+    idx, scores, wrong = results.pair_projection(pairs, i, cache.floats("test"), labels)
+    weights = mosaic(pairs["weights"][i].reshape(1, 28, 28), [f"{a} vs {b}"], cols=1, cell_px=230)
+    return weights, figures.projection_histogram(scores, labels[idx], a, b), wrong
+
+
 def pair_detail(pairs: dict[str, np.ndarray], i: int) -> None:
     a, b = int(pairs["a"][i]), int(pairs["b"][i])
-    test = cache.split("test")
-    idx, scores, wrong = results.pair_projection(pairs, i, cache.floats("test"), test.labels)
+    weights, histogram, wrong = _pair_figures(i)
     st.subheader(
         f"{a} vs {b}: train {100 * pairs['train_accuracy'][i]:.2f}%, test {100 * pairs['test_accuracy'][i]:.2f}%, "
         f"{len(wrong)} test digits on the wrong side"
     )
     c1, c2 = st.columns([1, 2])
     with c1:
-        w = pairs["weights"][i].reshape(1, 28, 28)
         st.caption(f"Weights: red pushes toward {a}, blue toward {b}")
-        widgets.show(mosaic(w, [f"{a} vs {b}"], cols=1, cell_px=230), key="lab_pair_map")
+        widgets.show(weights, key="lab_pair_map")
     with c2:
-        widgets.show(figures.projection_histogram(scores, test.labels[idx], a, b), key="lab_pair_hist")
-    caps = [f"#{j} · a {test.labels[j]} read as {b if test.labels[j] == a else a}" for j in wrong]
+        widgets.show(histogram, key="lab_pair_hist")
+    labels = cache.split("test").labels
+    caps = [f"#{j} · a {labels[j]} read as {b if labels[j] == a else a}" for j in wrong]
     digit_grid(wrong, "test", caps, key=f"lab_wrong_{a}_{b}", per_page=30)

@@ -82,24 +82,29 @@ def deskew_section() -> None:
     c1.metric("raw pixels, test", f"{100 * raw:.2f}%")
     c2.metric("deskewed, test", f"{100 * straight:.2f}%", f"{100 * (straight - raw):+.2f} points")
     c3.metric("errors removed", f"{100 * (straight - raw) / max(1 - raw, 1e-9):.0f}%")
-    fixed = np.flatnonzero((art["pred_raw"] != art["labels"]) & (art["pred_deskewed"] == art["labels"]))[:10]
-    if len(fixed):
-        before = cache.floats("test")[fixed]
-        titles = [f"#{i}: read {art['pred_raw'][i]}" for i in fixed] + [f"deskewed: {art['labels'][i]}" for i in fixed]
+    figure = _deskewed_digits()
+    if figure is not None:
         st.caption("Test digits the raw-pixel model misreads and the same model reads right once the digit is deskewed:")
-        widgets.show(
-            mosaic(
-                np.concatenate([before, deskew(before)]),
-                titles,
-                cols=10,
-                diverging=False,
-                zmax=1.0,
-                value_name="ink",
-                colorbar=False,
-                cell_px=90,
-            ),
-            key="lab_deskew_digits",
-        )
+        widgets.show(figure, key="lab_deskew_digits")
+
+
+@st.cache_resource(show_spinner=False)
+def _deskewed_digits():
+    """Ten test digits that deskewing fixes, before (top) and after (bottom), or None if there are none."""
+    art = lab_artifact("lab-deskew")
+    fixed = np.flatnonzero((art["pred_raw"] != art["labels"]) & (art["pred_deskewed"] == art["labels"]))[:10]
+    if not len(fixed):
+        return None
+    before = cache.floats("test")[fixed]
+    titles = [f"#{i}: read {art['pred_raw'][i]}" for i in fixed] + [f"deskewed: {art['labels'][i]}" for i in fixed]
+    images = np.concatenate([before, deskew(before)])
+    return mosaic(images, titles, cols=10, diverging=False, zmax=1.0, value_name="ink", colorbar=False, cell_px=90)
+
+
+@st.cache_resource(show_spinner=False)
+def _pixels_curve(step: int):
+    art = lab_artifact("lab-pixels")
+    return figures.accuracy_curve(art["k"], art["train_accuracy"], art["test_accuracy"], step, "pixels kept k")
 
 
 def pixels_section() -> None:
@@ -116,10 +121,7 @@ def pixels_section() -> None:
     )
     left, right = st.columns([3, 1])
     with left:
-        widgets.show(
-            figures.accuracy_curve(art["k"], art["train_accuracy"], art["test_accuracy"], step, "pixels kept k"),
-            key="lab_pixels_curve",
-        )
+        widgets.show(_pixels_curve(step), key="lab_pixels_curve")
     with right:
         mask = art["masks"][step].reshape(28, 28).astype(np.float32)
         st.caption(f"The {ks[step]} pixels kept (white), refitted on those alone")

@@ -49,7 +49,7 @@ def test_moving_the_path_slider_changes_the_maps(page, server):
     maps.wait_for(timeout=60_000)
     caption = page.get_by_text(re.compile(r"^λ = "))
     before_text, before_png = caption.inner_text(), maps.screenshot()
-    thumb = page.locator("[data-testid='stTabPanel']:visible [data-testid='stSlider'] [role='slider']").first
+    thumb = page.get_by_role("slider").first  # the path slider: the other tabs' sliders are hidden
     thumb.focus()
     for _ in range(3):
         thumb.press("ArrowRight")

@@ -171,6 +171,22 @@ def test_cli_bad_table_name_exit_2():
     assert out.returncode == 2 and "invalid choice" in out.stderr and len(out.stderr.strip().splitlines()) == 1
 
 
+def test_train_only_lab_builds_just_the_lab_with_fixed_seeds(tmp_path):
+    from mnistdash.data import Split, load_split
+    from mnistdash.lab.build import build_lab
+
+    out = cli("--models-dir", str(tmp_path / "a"), "train", "--only", "lab", "--quick")
+    assert out.returncode == 0, out.stderr
+    manifest = store.read_manifest(tmp_path / "a")
+    assert manifest["models"] == {} and sorted(manifest["artifacts"]) == sorted(results.KEYS)
+    train = load_split("train")
+    build_lab(Split(train.images[:2000], train.labels[:2000]), load_split("test"), tmp_path / "b", quick=True)
+    for key in results.KEYS:
+        first, again = results.load(key, tmp_path / "a"), results.load(key, tmp_path / "b")
+        for name in first:
+            assert np.array_equal(first[name], again[name]), (key, name)
+
+
 def test_quick_store_has_every_lab_artifact(quick_store):
     entries = store.read_manifest(quick_store)["artifacts"]
     for key in results.KEYS:

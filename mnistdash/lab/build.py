@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from mnistdash import store
@@ -60,8 +61,6 @@ def build_lab(
     Returns the seconds each one took."""
     cfg = QUICK if quick else LabConfig()
     torch.manual_seed(seed)
-    from threadpoolctl import threadpool_limits
-
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # skinny products and small BLAS calls: one thread is faster than two contended ones
     try:
@@ -72,6 +71,7 @@ def build_lab(
 
 
 def _build(train: Split, test: Split, models_dir, quick: bool, seed: int, cfg: LabConfig) -> dict[str, float]:
+    """The five experiments in turn, each saved (with its seconds) as soon as it is done."""
     x, y = _subset(train, cfg.n_fit, seed)  # (n_fit, 784)
     xt, yt = test.floats()[: cfg.n_test].reshape(-1, 784), test.labels[: cfg.n_test]
     settings = {k: v for k, v in asdict(cfg).items() if not isinstance(v, list)}  # the grids live in the arrays

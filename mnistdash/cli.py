@@ -1,4 +1,4 @@
-"""The `mnistdash` command line: train, evaluate, predict, mislabels."""
+"""The `mnistdash` command line: train, evaluate, predict, mislabels, lab."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     t = sub.add_parser("train", help="rebuild the models and artifacts from the data, with fixed seeds")
-    t.add_argument("--only", nargs="+", metavar="NAME", choices=ALL_MODELS, help="train only these models")
+    t.add_argument(
+        "--only", nargs="+", metavar="NAME", choices=ALL_MODELS + ("lab",), help="train only these models ('lab': the Linear lab)"
+    )
     t.add_argument("--quick", action="store_true", help="2,000 training digits, one epoch: for tests and smoke runs")
     t.add_argument("--data-dir", type=Path, default=None, help="a folder of IDX or Kannada-MNIST npz files")
 
@@ -47,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--split", choices=("test", "train"), default="test")
     m.add_argument("--top", type=int, default=20)
     m.add_argument("--json", action="store_true")
+
+    lab = sub.add_parser("lab", help="the Linear lab's results: pairwise separability or the regularization path")
+    lab.add_argument("table", choices=("separability", "path"))
+    lab.add_argument("--json", action="store_true")
     return p
 
 
@@ -126,6 +132,20 @@ def _mislabels(args) -> int:
     return 0
 
 
+def _lab(args) -> int:
+    from mnistdash.lab import results
+
+    if args.table == "separability":
+        rows = results.pair_rows(results.load("lab-pairs", args.models_dir))
+        header, line = f"{'a':>2} {'b':>2} {'train':>8} {'test':>8}", "{a:>2} {b:>2} {train_accuracy:>8.2%} {test_accuracy:>8.2%}"
+    else:
+        rows = results.path_rows(results.load("lab-path", args.models_dir))
+        header = f"{'penalty':<7} {'strength':>9} {'train':>8} {'test':>8} {'nonzero':>7}"
+        line = "{penalty:<7} {strength:>9.2e} {train_accuracy:>8.2%} {test_accuracy:>8.2%} {nonzero:>7}"
+    print(json.dumps(rows, indent=2) if args.json else "\n".join([header] + [line.format(**r) for r in rows]))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from mnistdash.data import DataError
     from mnistdash.preprocess import ImageError
@@ -135,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
         if args.command == "trust":
             return _trust(args)
-        handler = {"train": _train, "evaluate": _evaluate, "predict": _predict, "mislabels": _mislabels}[args.command]
+        handler = {"train": _train, "evaluate": _evaluate, "predict": _predict, "mislabels": _mislabels, "lab": _lab}[args.command]
         return handler(args)
     except (UsageError, ImageError, DataError, StoreError) as exc:
         print(f"mnistdash: error: {exc}", file=sys.stderr)

@@ -140,11 +140,13 @@ def train_all(
     models_dir: str | Path | None = None,
     seed: int = SEED,
 ) -> dict[str, dict[str, Any]]:
-    """Train the named models (all by default), save them, then rebuild the precomputed artifacts."""
+    """Train the named models (all by default), save them, then rebuild the precomputed artifacts
+    (and the Linear lab's when it is named, "lab", or when everything is built)."""
     from mnistdash.artifacts import build_artifacts
+    from mnistdash.lab.build import build_lab
 
     torch.set_num_threads(2)
-    names = list(only) if only else list(ALL_MODELS)
+    names = [n for n in only if n != "lab"] if only else list(ALL_MODELS)
     train, test = load_split("train", data_dir), load_split("test", data_dir)
     if quick:
         train = Split(train.images[:2000], train.labels[:2000])
@@ -171,5 +173,8 @@ def train_all(
         }
         results[name] = store.save_model(name, tensors, config, metrics, info, models_dir)
         tqdm.write(f"{name}: {metrics} in {seconds:.0f}s")
-    build_artifacts(train, test, models_dir, quick=quick, only=names)
+    if names:
+        build_artifacts(train, test, models_dir, quick=quick, only=names)
+    if not only or "lab" in only:
+        build_lab(train, test, models_dir, quick=quick, seed=seed)
     return results

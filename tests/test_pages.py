@@ -15,6 +15,7 @@ PAGES = {
     "pages/4_Errors.py": "Errors",
     "pages/5_Embedding.py": "2-D maps",
     "pages/6_Denoise.py": "Denoise",
+    "pages/7_Linear_lab.py": "Linear lab",
 }
 
 
@@ -119,3 +120,15 @@ def test_embedding_selection_shows_digits():
     assert not at.exception, [e.message for e in at.exception]
     assert any("3 selected digits" in h.value for h in at.subheader)
     assert any("Labels in the selection: 0: 3" in c.value for c in at.caption)
+
+
+def test_linear_lab_pair_click_and_path_slider():
+    """A simulated click on the pair (4, 9) shows its detail; moving the path slider changes the shown step."""
+    sel = {"selection": {"points": [{"x": 9, "y": 4}], "point_indices": [0], "box": [], "lasso": []}}
+    at = run_page("pages/7_Linear_lab.py", lab_pairs=sel)
+    assert not at.exception, [e.message for e in at.exception]
+    assert any(h.value.startswith("4 vs 9: train") for h in at.subheader)
+    before = [m.value for m in at.markdown if m.value.startswith("**λ =")]
+    at.select_slider(key="lab_step_l2").set_value(0).run()
+    after = [m.value for m in at.markdown if m.value.startswith("**λ =")]
+    assert not at.exception and before and after and before != after

@@ -18,6 +18,7 @@ PAGES = [
     ("pages/4_Errors.py", "Errors", "❌"),
     ("pages/5_Embedding.py", "2-D maps", "🗺️"),
     ("pages/6_Denoise.py", "Denoise", "🧽"),
+    ("pages/7_Linear_lab.py", "Linear lab", "📐"),
 ]
 
 

@@ -23,6 +23,7 @@ PAGES = [
     ("Errors", "Click a cell"),
     ("Embedding", "t-SNE of the pixels"),
     ("Denoise", "Accuracy on all 10,000"),
+    ("Linear_lab", "How can a linear model read handwriting?"),
 ]
 CHROMIUM_ARGS = [
     "--headless",

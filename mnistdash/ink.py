@@ -1,0 +1,101 @@
+"""Find a digit's ink on a photo of paper: divide out the light, threshold, keep the strokes.
+
+The steps, each a pure function of arrays (H, W) in [0, 1]:
+1. `ink_is_light`: which way the ink differs from the paper (a high-pass image's longer tail).
+2. `flatten`: the paper's illumination, a grey closing wider than any stroke, divided out, so
+   gradients, vignettes and shadows become flat white paper (ink dark).
+3. `ink_strength`: 1 - flat, scaled so the ink's peak is 1; `otsu` picks its threshold.
+4. `digit_mask`: an opening by a disc half a stroke wide drops what is much thinner than the
+   strokes (ruled lines, specks, grain); the component with the most ink near the centre
+   is the digit, with the pieces close to it (a 5's detached bar).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import ndimage
+
+BACKGROUND_WINDOW = 0.25  # the light is estimated over this fraction of the shorter side
+MIN_WINDOW = 15  # pixels; wider than the strokes of a 28x28 digit
+NOISE_SIGMAS = 5.0  # ink must stand this many noise deviations above the paper
+OPENING = 0.5  # the opening's radius, a fraction of the strokes' half-width
+NEAR_MAIN = 0.35  # pieces within this fraction of the digit's size belong to it
+MIN_PIECE = 0.05  # pieces smaller than this fraction of the digit's main stroke are specks
+
+
+def ink_is_light(gray: np.ndarray) -> bool:
+    """True when the ink is lighter than the paper: the high-passed image's brighter tail is longer."""
+    window = max(MIN_WINDOW, int(BACKGROUND_WINDOW * min(gray.shape)))
+    residual = gray - ndimage.gaussian_filter(gray, window / 2, mode="nearest")
+    dark, light = -np.percentile(residual, 0.2), np.percentile(residual, 99.8)
+    if abs(light - dark) > 0.05:
+        return bool(light > dark)
+    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    return bool(np.median(border) < 0.5)  # a tiny digit: the paper is the border
+
+
+def flatten(gray: np.ndarray, light_ink: bool) -> np.ndarray:
+    """Dark-ink-on-light (H, W) with the paper's light divided out: paper 1, ink below."""
+    page = 1.0 - gray if light_ink else gray
+    window = max(MIN_WINDOW, int(BACKGROUND_WINDOW * min(page.shape)))
+    smooth = ndimage.gaussian_filter(page, 1.0) if min(page.shape) >= 100 else page
+    light = ndimage.grey_closing(smooth, size=(window, window), mode="nearest")  # strokes filled with paper
+    light = ndimage.uniform_filter(light, size=max(3, window // 4), mode="nearest")  # no blocky edges
+    return np.clip(page / np.maximum(light, 1e-3), 0, 1).astype(np.float32)
+
+
+def noise_level(strength: np.ndarray) -> float:
+    """The paper's grain and sensor noise: a robust standard deviation (MAD) of the ink strength."""
+    return float(1.4826 * np.median(np.abs(strength - np.median(strength))))
+
+
+def otsu(values: np.ndarray) -> float:
+    """Otsu's threshold of values in [0, 1]: the cut that best separates two classes."""
+    hist, edges = np.histogram(values, bins=256, range=(0, 1))
+    p = hist / max(hist.sum(), 1)
+    w0 = np.cumsum(p)
+    mu = np.cumsum(p * (edges[:-1] + edges[1:]) / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = (mu[-1] * w0 - mu) ** 2 / (w0 * (1 - w0))
+    return float(edges[int(np.nanargmax(between)) + 1])
+
+
+def stroke_radius(mask: np.ndarray) -> float:
+    """Half the width of the thickest strokes of a mask (the 98th percentile of its distance map)."""
+    if not mask.any():
+        return 0.0
+    return float(np.percentile(ndimage.distance_transform_edt(mask)[mask], 98))
+
+
+def open_by_disc(mask: np.ndarray, radius: float) -> np.ndarray:
+    """The mask without parts thinner than 2*radius (an opening by a disc, through distance maps)."""
+    core = ndimage.distance_transform_edt(mask) > radius
+    if not core.any():
+        return core
+    return ndimage.distance_transform_edt(~core) <= radius
+
+
+def digit_mask(mask: np.ndarray) -> tuple[np.ndarray, float]:
+    """The digit's strokes in a thresholded ink mask, and the radius of the opening used."""
+    radius = OPENING * stroke_radius(mask)
+    opened = open_by_disc(mask, radius) if radius >= 1.0 else mask
+    labels, count = ndimage.label(opened, structure=np.ones((3, 3)))
+    if count == 0:
+        return opened, radius
+    h, w = mask.shape
+    index = np.arange(1, count + 1)
+    area = ndimage.sum_labels(opened, labels, index)
+    boxes = ndimage.find_objects(labels)
+    centres = np.array(ndimage.center_of_mass(opened, labels, index)).reshape(-1, 2)
+    off = np.hypot((centres[:, 0] - h / 2) / h, (centres[:, 1] - w / 2) / w)  # 0 at the centre, ~0.7 in a corner
+    border = np.array([b[0].start == 0 or b[1].start == 0 or b[0].stop == h or b[1].stop == w for b in boxes])
+    score = area * (1 - off) * np.where(border, 0.5, 1.0)
+    main = int(score.argmax())
+    (r0, r1), (c0, c1) = (boxes[main][0].start, boxes[main][0].stop), (boxes[main][1].start, boxes[main][1].stop)
+    reach = NEAR_MAIN * max(r1 - r0, c1 - c0)
+    keep = np.zeros(count + 1, bool)
+    for i, box in enumerate(boxes):
+        gap_r = max(r0 - box[0].stop, box[0].start - r1, 0)
+        gap_c = max(c0 - box[1].stop, box[1].start - c1, 0)
+        keep[i + 1] = i == main or (area[i] >= MIN_PIECE * area[main] and max(gap_r, gap_c) <= reach)
+    return keep[labels], radius

@@ -149,7 +149,7 @@ def to_mnist_steps(image: Image.Image | np.ndarray, threshold: float | None = No
     flat = ink.flatten(original, light_ink)
     raw = 1.0 - flat  # (H, W) ink strength, 0 on paper
     smooth = ndimage.gaussian_filter(raw, 1.0) if min(raw.shape) >= 100 else raw
-    peak = float(ndimage.median_filter(smooth, 3).max()) if min(raw.shape) >= 100 else float(np.partition(raw.ravel(), -4)[-4])
+    peak = float(smooth.max()) if min(raw.shape) >= 100 else float(np.partition(raw.ravel(), -4)[-4])  # no lone speck
     if peak < MIN_CONTRAST:
         raise ImageError(NO_DIGIT)
     strength, smooth = np.clip(raw / peak, 0, 1), np.clip(smooth / peak, 0, 1)

@@ -4,10 +4,11 @@ The steps, each a pure function of arrays (H, W) in [0, 1]:
 1. `ink_is_light`: which way the ink departs from the paper (the residual's longer tail).
 2. `flatten`: the paper's illumination, a grey closing wider than any stroke, divided out, so
    gradients, vignettes and shadows become flat white paper (ink dark).
-3. `ink_strength`: 1 - flat, scaled so the ink's peak is 1; `otsu` picks its threshold.
+3. 1 - flat is the ink's strength; `noise_floor` says what the paper's grain reaches (higher where
+   the light is low), `otsu` picks the threshold above it.
 4. `digit_mask`: an opening by a disc half a stroke wide drops what is much thinner than the
-   strokes (ruled lines, specks, grain); the component with the most ink near the centre
-   is the digit, with the pieces close to it (a 5's detached bar).
+   strokes (grain, specks, rules crossing the digit); long thin pieces (ruled lines) are dropped;
+   the piece with the most ink near the centre is the digit, with the pieces close to it (a 5's bar).
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from scipy import ndimage
 BACKGROUND_WINDOW = 0.25  # the light is estimated over this fraction of the shorter side
 POLARITY_WINDOW = 0.5  # the local median that polarity is judged against, also of the shorter side
 MIN_WINDOW = 15  # pixels; wider than the strokes of a 28x28 digit
+NOISY = 0.004  # a robust deviation between neighbours above this is a photo's noise
 NOISE_SIGMAS = 5.0  # ink must stand this many noise deviations above the paper
 OPENING = 0.5  # the opening's radius, a fraction of the strokes' half-width
+RULE_LENGTH = 0.1  # a ruled line's piece spans at least this fraction of the shorter side...
+RULE_ASPECT = 12.0  # ...and is this many times longer than thick (a written 1 is about 7)
 NEAR_MAIN = 0.35  # pieces within this fraction of the digit's size belong to it
 MIN_PIECE = 0.05  # pieces smaller than this fraction of the digit's main stroke are specks
 
@@ -42,19 +46,47 @@ def ink_is_light(gray: np.ndarray) -> bool:
     return bool(np.median(border) < 0.5)  # a tiny digit: the paper is the border
 
 
-def flatten(gray: np.ndarray, light_ink: bool) -> np.ndarray:
-    """Dark-ink-on-light (H, W) with the paper's light divided out: paper 1, ink below."""
+def flatten(gray: np.ndarray, light_ink: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Dark-ink-on-light (H, W) with the paper's light divided out (paper 1, ink below), and that light."""
     page = 1.0 - gray if light_ink else gray
     window = max(MIN_WINDOW, int(BACKGROUND_WINDOW * min(page.shape)))
     smooth = ndimage.gaussian_filter(page, 1.0) if min(page.shape) >= 100 else page
-    light = ndimage.grey_closing(smooth, size=(window, window), mode="nearest")  # strokes filled with paper
+    light = _closing(smooth, window)  # strokes filled with paper
     light = ndimage.uniform_filter(light, size=max(3, window // 4), mode="nearest")  # no blocky edges
-    return np.clip(page / np.maximum(light, 1e-3), 0, 1).astype(np.float32)
+    light = np.maximum(light, 1e-3)
+    return np.clip(page / light, 0, 1).astype(np.float32), light
 
 
-def noise_level(strength: np.ndarray) -> float:
-    """The paper's grain and sensor noise: a robust standard deviation (MAD) of the ink strength."""
-    return float(1.4826 * np.median(np.abs(strength - np.median(strength))))
+def is_noisy(gray: np.ndarray) -> bool:
+    """True for a photo's grain and sensor noise, false for a drawing or a clean scan (flat areas exactly flat)."""
+    steps = np.diff(gray, axis=1).ravel()
+    return bool(1.4826 * np.median(np.abs(steps)) / np.sqrt(2) > NOISY)
+
+
+def _closing(page: np.ndarray, window: int) -> np.ndarray:
+    """A grey closing whose windows may hang over the edge (what lies outside is ignored).
+
+    scipy's padding would make a light that falls toward an edge look brighter there than it is
+    (the windows at the edge only see the brighter inside), and the paper there look like ink.
+    """
+    half = window // 2
+    big = float(np.abs(page).max()) + 1.0
+    padded = np.pad(page, half, constant_values=-big)  # ignored by the max
+    grown = ndimage.maximum_filter(padded, size=window, mode="constant", cval=-big)
+    closed = ndimage.minimum_filter(grown, size=window, mode="constant", cval=big)
+    return closed[half : half + page.shape[0], half : half + page.shape[1]]
+
+
+def noise_floor(strength: np.ndarray, light: np.ndarray) -> np.ndarray:
+    """(H, W) the ink strength that paper grain and sensor noise reach: NOISE_SIGMAS robust deviations.
+
+    Noise is even in the photo's own units, so after dividing by the light it is larger where the
+    light is low: the floor rises in dark corners and shadows.
+    """
+    darkening = strength * light  # (H, W) in the photo's units
+    centre = np.median(darkening)
+    sigma = 1.4826 * np.median(np.abs(darkening - centre))
+    return (centre + NOISE_SIGMAS * sigma) / light
 
 
 def otsu(values: np.ndarray) -> float:
@@ -97,12 +129,18 @@ def digit_mask(mask: np.ndarray) -> tuple[np.ndarray, float]:
     centres = np.array(ndimage.center_of_mass(opened, labels, index)).reshape(-1, 2)
     off = np.hypot((centres[:, 0] - h / 2) / h, (centres[:, 1] - w / 2) / w)  # 0 at the centre, ~0.7 in a corner
     border = np.array([b[0].start == 0 or b[1].start == 0 or b[0].stop == h or b[1].stop == w for b in boxes])
-    score = area * (1 - off) * np.where(border, 0.5, 1.0)
+    length = np.array([max(b[0].stop - b[0].start, b[1].stop - b[1].start) for b in boxes])
+    rule = (length >= RULE_LENGTH * min(h, w)) & (length >= RULE_ASPECT * area / length)  # long and thin
+    score = area * (1 - off) * np.where(border, 0.5, 1.0) * ~rule
+    if not score.any():
+        return np.zeros_like(mask), radius
     main = int(score.argmax())
     (r0, r1), (c0, c1) = (boxes[main][0].start, boxes[main][0].stop), (boxes[main][1].start, boxes[main][1].stop)
     reach = NEAR_MAIN * max(r1 - r0, c1 - c0)
     keep = np.zeros(count + 1, bool)
     for i, box in enumerate(boxes):
+        if rule[i]:
+            continue
         gap_r = max(r0 - box[0].stop, box[0].start - r1, 0)
         gap_c = max(c0 - box[1].stop, box[1].start - c1, 0)
         keep[i + 1] = i == main or (area[i] >= MIN_PIECE * area[main] and max(gap_r, gap_c) <= reach)

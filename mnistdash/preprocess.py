@@ -22,7 +22,7 @@ MAX_PIXELS = 25_000_000  # a 5000x5000 photo is plenty for a digit
 MAX_BYTES = 20 * 1024 * 1024
 MIN_CONTRAST = 0.08  # ink darker than the paper by less than this is a blank page
 WORK_SIDE = 640  # photos are read at most this large: plenty for a digit, fast to flatten
-MIN_INK_PIXELS = 8  # fewer pixels of ink than this is a speck, not a digit
+MIN_INK_PIXELS = 4  # fewer pixels of ink than this is a speck, not a digit
 MIN_SIDE = 0.02  # a digit spans at least this fraction of the image's shorter side
 NO_DIGIT = "no digit found: the image is blank; draw or upload a digit"
 IMAGE_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"RIFF", b"II*\x00", b"MM\x00*")
@@ -146,15 +146,19 @@ def to_mnist_steps(image: Image.Image | np.ndarray, threshold: float | None = No
     """Any image -> every step to its (28, 28) digit; `threshold` (0-1) and `invert` override the automatic ones."""
     original = _working_size(to_gray(image))
     light_ink = ink.ink_is_light(original) != invert
-    flat = ink.flatten(original, light_ink)
+    flat, light = ink.flatten(original, light_ink)
     raw = 1.0 - flat  # (H, W) ink strength, 0 on paper
-    smooth = ndimage.gaussian_filter(raw, 1.0) if min(raw.shape) >= 100 else raw
-    peak = float(smooth.max()) if min(raw.shape) >= 100 else float(np.partition(raw.ravel(), -4)[-4])  # no lone speck
+    noisy = ink.is_noisy(original)  # a photo: smooth its grain; a drawing or a clean scan: read as is
+    smooth = ndimage.gaussian_filter(raw, 1.0) if noisy else raw
+    above = smooth > np.maximum(MIN_CONTRAST, ink.noise_floor(smooth, light))  # more than noise
+    if not above.any():
+        raise ImageError(NO_DIGIT)
+    peak = float(smooth[above].max()) if noisy else float(np.partition(raw.ravel(), -4)[-4])  # no lone speck
     if peak < MIN_CONTRAST:
         raise ImageError(NO_DIGIT)
     strength, smooth = np.clip(raw / peak, 0, 1), np.clip(smooth / peak, 0, 1)
-    floor = max(MIN_CONTRAST, ink.NOISE_SIGMAS * ink.noise_level(smooth * peak)) / peak
-    cut = max(floor, ink.otsu(smooth)) if threshold is None else float(np.clip(threshold, 0.01, 0.99))
+    cut = ink.otsu(smooth) if threshold is None else float(np.clip(threshold, 0.01, 0.99))
+    strokes, radius = ink.digit_mask((smooth > cut) & above)
     strokes, radius = ink.digit_mask(smooth > cut)
     h, w = strokes.shape
     rows, cols = np.flatnonzero(strokes.any(axis=1)), np.flatnonzero(strokes.any(axis=0))

@@ -7,7 +7,7 @@ from streamlit_drawable_canvas import st_canvas
 from mnistdash.config import CLASSIFIERS
 from mnistdash.explain import CAPTUM_METHODS, METHODS
 from mnistdash.live import nearest, read_digit
-from mnistdash.preprocess import ImageError, load_image
+from mnistdash.preprocess import ImageError
 from mnistdash.ui import cache, draw, widgets
 
 widgets.page_header(
@@ -50,7 +50,7 @@ with left:
             problem = "Upload an image of a single digit."
         else:
             try:
-                image = load_image(upload.getvalue(), upload.name)
+                image = draw.photo_steps(upload.getvalue(), upload.name)  # (28, 28), the steps shown
             except ImageError as exc:
                 st.error(str(exc), icon="🚫")
                 problem = "Try another image."

@@ -28,15 +28,20 @@ NEAR_MAIN = 0.35  # pieces within this fraction of the digit's size belong to it
 MIN_PIECE = 0.05  # pieces smaller than this fraction of the digit's main stroke are specks
 
 
+def _shrink(image: np.ndarray, side: int) -> np.ndarray:
+    """An image block-averaged until its longer side is at most `side` (kept as is when smaller)."""
+    step = max(1, int(np.ceil(max(image.shape) / side)))
+    cut = image[: image.shape[0] // step * step, : image.shape[1] // step * step]
+    return cut.reshape(cut.shape[0] // step, step, cut.shape[1] // step, step).mean(axis=(1, 3))
+
+
 def ink_is_light(gray: np.ndarray) -> bool:
     """True when the ink is lighter than the paper: the minority that departs from the local median.
 
     Read at most 64 px wide, where a median over half the page keeps the edges of shadows
     (a mean would not) and removes the strokes, so what is left in the residual is the ink.
     """
-    step = max(1, int(np.ceil(max(gray.shape) / 64)))
-    small = gray[: gray.shape[0] // step * step, : gray.shape[1] // step * step]
-    small = small.reshape(small.shape[0] // step, step, small.shape[1] // step, step).mean(axis=(1, 3))
+    small = _shrink(gray, 64)
     window = max(5, int(POLARITY_WINDOW * min(small.shape)))
     residual = small - ndimage.median_filter(small, size=window, mode="nearest")
     dark, light = -np.percentile(residual, 0.5), np.percentile(residual, 99.5)
@@ -115,9 +120,10 @@ def open_by_disc(mask: np.ndarray, radius: float) -> np.ndarray:
     return ndimage.distance_transform_edt(~core) <= radius
 
 
-def digit_mask(mask: np.ndarray) -> tuple[np.ndarray, float]:
-    """The digit's strokes in a thresholded ink mask, and the radius of the opening used."""
-    radius = OPENING * stroke_radius(mask)
+def digit_mask(mask: np.ndarray, noisy: bool = True) -> tuple[np.ndarray, float]:
+    """The digit's strokes in a thresholded ink mask, and the radius of the opening used (none on a
+    clean image such as a drawing: nothing there is thinner than the strokes but the strokes)."""
+    radius = OPENING * stroke_radius(mask) if noisy else 0.0
     opened = open_by_disc(mask, radius) if radius >= 1.0 else mask
     labels, count = ndimage.label(opened, structure=np.ones((3, 3)))
     if count == 0:

@@ -150,7 +150,7 @@ def to_mnist_steps(image: Image.Image | np.ndarray, threshold: float | None = No
     raw = 1.0 - flat  # (H, W) ink strength, 0 on paper
     noisy = ink.is_noisy(original)  # a photo: smooth its grain; a drawing or a clean scan: read as is
     smooth = ndimage.gaussian_filter(raw, 1.0) if noisy else raw
-    above = smooth > np.maximum(MIN_CONTRAST, ink.noise_floor(smooth, light))  # more than noise
+    above = smooth > (np.maximum(MIN_CONTRAST, ink.noise_floor(smooth, light)) if noisy else MIN_CONTRAST)  # not noise
     if not above.any():
         raise ImageError(NO_DIGIT)
     peak = float(smooth[above].max()) if noisy else float(np.partition(raw.ravel(), -4)[-4])  # no lone speck
@@ -158,8 +158,7 @@ def to_mnist_steps(image: Image.Image | np.ndarray, threshold: float | None = No
         raise ImageError(NO_DIGIT)
     strength, smooth = np.clip(raw / peak, 0, 1), np.clip(smooth / peak, 0, 1)
     cut = ink.otsu(smooth) if threshold is None else float(np.clip(threshold, 0.01, 0.99))
-    strokes, radius = ink.digit_mask((smooth > cut) & above)
-    strokes, radius = ink.digit_mask(smooth > cut)
+    strokes, radius = ink.digit_mask((smooth > cut) & above, noisy)
     h, w = strokes.shape
     rows, cols = np.flatnonzero(strokes.any(axis=1)), np.flatnonzero(strokes.any(axis=0))
     if len(rows) == 0 or strokes.sum() < MIN_INK_PIXELS or max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1 < MIN_SIDE * min(h, w):

@@ -2,7 +2,9 @@
 
 As MNIST itself was made: light ink on dark paper, cropped to the ink, the longer side scaled to
 20 px with anti-aliasing keeping the aspect ratio, then placed in 28x28 so that the centre of mass
-sits at the centre.
+sits at the centre. Photos of ink on paper first go through mnistdash.ink (the paper's light
+divided out, the ink thresholded, ruled lines and specks dropped); `to_mnist_steps` keeps every
+step for showing.
 """
 
 from __future__ import annotations

@@ -2,22 +2,31 @@
 
 As MNIST itself was made: light ink on dark paper, cropped to the ink, the longer side scaled to
 20 px with anti-aliasing keeping the aspect ratio, then placed in 28x28 so that the centre of mass
-sits at the centre.
+sits at the centre. Photos of ink on paper first go through mnistdash.ink (the paper's light
+divided out, the ink thresholded, ruled lines and specks dropped); `to_mnist_steps` keeps every
+step for showing.
 """
 
 from __future__ import annotations
 
 import io
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
+from scipy import ndimage
+
+from mnistdash import ink
 
 MAX_PIXELS = 25_000_000  # a 5000x5000 photo is plenty for a digit
 MAX_BYTES = 20 * 1024 * 1024
-INK_THRESHOLD = 0.25  # fraction of the ink's peak that counts as ink when cropping
-MIN_CONTRAST = 0.08  # peak minus background below this is a blank page
+MIN_CONTRAST = 0.08  # ink darker than the paper by less than this is a blank page
+WORK_SIDE = 640  # photos are read at most this large: plenty for a digit, fast to flatten
+MIN_INK_PIXELS = 4  # fewer pixels of ink than this is a speck, not a digit
+MIN_SIDE = 0.02  # a digit spans at least this fraction of the image's shorter side
+NO_DIGIT = "no digit found: the image is blank; draw or upload a digit"
 IMAGE_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"RIFF", b"II*\x00", b"MM\x00*")
 
 
@@ -93,34 +102,37 @@ def to_gray(image: Image.Image | np.ndarray) -> np.ndarray:
     return gray
 
 
-def _normalize_polarity(gray: np.ndarray) -> np.ndarray:
-    """Light ink on dark, background at 0 and the ink's peak at 1 (dark-on-light is detected)."""
-    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
-    if np.median(border) > 0.5:
-        gray = 1.0 - gray
-    background = float(np.median(gray))
-    peak = float(np.partition(gray.ravel(), -4)[-4])  # the 4th-brightest pixel: robust to a lone speck
-    if peak - background < MIN_CONTRAST:
-        raise ImageError("no digit found: the image is blank; draw or upload a digit")
-    return np.clip((gray - background) / (peak - background), 0, 1)
+@dataclass
+class Steps:
+    """What `to_mnist` did to an image, step by step, for showing (arrays in [0, 1])."""
+
+    original: np.ndarray  # (H, W) the image in grey, at most WORK_SIDE on its longer side
+    flat: np.ndarray  # (H, W) the paper's light divided out: paper white, ink dark
+    ink: np.ndarray  # (H, W) the ink kept as the digit, light on black
+    crop: np.ndarray  # (h, w) that ink cropped to the digit
+    digit: np.ndarray  # (28, 28) what the models see
+    threshold: float  # the ink threshold used, a fraction of the ink's peak
+    light_ink: bool  # whether the ink was read as lighter than the paper
 
 
-def to_mnist(image: Image.Image | np.ndarray) -> np.ndarray:
-    """Any image -> (28, 28) float32 in [0, 1], white digit on black, centred by mass like MNIST."""
-    gray = _normalize_polarity(to_gray(image))
-    ink = gray > INK_THRESHOLD
-    if not ink.any():
-        raise ImageError("no digit found: the image is blank; draw or upload a digit")
-    gray = np.where(gray > INK_THRESHOLD * 0.5, gray, 0.0).astype(np.float32)  # drop paper texture
-    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
-    crop = gray[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+def _working_size(gray: np.ndarray) -> np.ndarray:
+    """A photo shrunk (area-averaged) so its longer side is at most WORK_SIDE; smaller ones kept."""
+    scale = WORK_SIDE / max(gray.shape)
+    if scale >= 1:
+        return gray
+    size = (max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale)))
+    return np.asarray(Image.fromarray(gray, mode="F").resize(size, Image.Resampling.BOX), dtype=np.float32)
+
+
+def _centred(crop: np.ndarray) -> np.ndarray:
+    """A crop of ink -> (28, 28): the longer side scaled to 20 px, the centre of mass at the centre."""
     h, w = crop.shape
     scale = 20.0 / max(h, w)
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
     small = np.asarray(Image.fromarray(crop, mode="F").resize(size, Image.Resampling.LANCZOS), dtype=np.float32)
     small = np.clip(small, 0, None)
     if small.max() <= 0:
-        raise ImageError("no digit found: the image is blank; draw or upload a digit")
+        raise ImageError(NO_DIGIT)
     small /= small.max()
     # Centre of mass to the centre of a 28x28 frame (placed on a larger canvas, then cropped).
     big = np.zeros((84, 84), np.float32)
@@ -129,8 +141,40 @@ def to_mnist(image: Image.Image | np.ndarray) -> np.ndarray:
     ys, xs = np.indices(big.shape)
     cy, cx = (ys * big).sum() / big.sum(), (xs * big).sum() / big.sum()
     y0, x0 = int(round(cy - 14)), int(round(cx - 14))
-    out = big[y0 : y0 + 28, x0 : x0 + 28]
-    return np.clip(out, 0, 1).astype(np.float32)
+    return np.clip(big[y0 : y0 + 28, x0 : x0 + 28], 0, 1).astype(np.float32)
+
+
+def to_mnist_steps(image: Image.Image | np.ndarray, threshold: float | None = None, invert: bool = False) -> Steps:
+    """Any image -> every step to its (28, 28) digit; `threshold` (0-1) and `invert` override the automatic ones."""
+    original = _working_size(to_gray(image))
+    light_ink = ink.ink_is_light(original) != invert
+    flat, light = ink.flatten(original, light_ink)
+    raw = 1.0 - flat  # (H, W) ink strength, 0 on paper
+    noisy = ink.is_noisy(original)  # a photo: smooth its grain; a drawing or a clean scan: read as is
+    smooth = ndimage.gaussian_filter(raw, 1.0) if noisy else raw
+    above = smooth > (np.maximum(MIN_CONTRAST, ink.noise_floor(smooth, light)) if noisy else MIN_CONTRAST)  # not noise
+    if not above.any():
+        raise ImageError(NO_DIGIT)
+    peak = float(smooth[above].max()) if noisy else float(np.partition(raw.ravel(), -4)[-4])  # no lone speck
+    if peak < MIN_CONTRAST:
+        raise ImageError(NO_DIGIT)
+    strength, smooth = np.clip(raw / peak, 0, 1), np.clip(smooth / peak, 0, 1)
+    cut = ink.otsu(smooth) if threshold is None else float(np.clip(threshold, 0.01, 0.99))
+    strokes, radius = ink.digit_mask((smooth > cut) & above, noisy)
+    h, w = strokes.shape
+    rows, cols = np.flatnonzero(strokes.any(axis=1)), np.flatnonzero(strokes.any(axis=0))
+    if len(rows) == 0 or strokes.sum() < MIN_INK_PIXELS or max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1 < MIN_SIDE * min(h, w):
+        raise ImageError(NO_DIGIT)
+    near = ndimage.distance_transform_edt(~strokes) <= radius + 1.5  # the strokes' soft edges back
+    kept = np.where(near & (strength > cut * 0.5), strength, 0.0).astype(np.float32)
+    rows, cols = np.flatnonzero(kept.any(axis=1)), np.flatnonzero(kept.any(axis=0))
+    crop = kept[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    return Steps(original, flat, kept, crop, _centred(crop), cut, light_ink)
+
+
+def to_mnist(image: Image.Image | np.ndarray) -> np.ndarray:
+    """Any image -> (28, 28) float32 in [0, 1], white digit on black, centred by mass like MNIST."""
+    return to_mnist_steps(image).digit
 
 
 def preprocess_file(source: bytes | str | Path, name: str | None = None) -> np.ndarray:

@@ -6,7 +6,7 @@ import streamlit as st
 from mnistdash.config import CLASSIFIERS
 from mnistdash.explain import CAPTUM_METHODS, METHODS
 from mnistdash.live import nearest, read_digit
-from mnistdash.preprocess import ImageError, load_image
+from mnistdash.preprocess import ImageError
 from mnistdash.ui import cache, canvas, draw, widgets
 from mnistdash.ui.verdict import show_verdict
 from mnistdash.verdict import accuracies, verdict
@@ -42,7 +42,7 @@ with st.container(horizontal=True, gap="medium", key="draw_top"):
                 problem = "Upload an image of a single digit."
             else:
                 try:
-                    image = load_image(upload.getvalue(), upload.name)
+                    image = draw.photo_steps(upload.getvalue(), upload.name)  # (28, 28), the steps shown
                 except ImageError as exc:
                     st.error(str(exc), icon="🚫")
                     problem = "Try another image."

@@ -1,11 +1,19 @@
-"""Figures of the Draw page: a row of probability bars per model, maps over the input, the 2-D map."""
+"""Figures of the Draw page: probability bars per model, maps over the input, the 2-D map, a photo's steps."""
 
 from __future__ import annotations
 
+import base64
+import io
+
 import numpy as np
 import plotly.graph_objects as go
+import streamlit as st
+from PIL import Image, ImageDraw, ImageFont
 
 from mnistdash.figures import CLASS_COLOURS, DIVERGING, grid_axes, outline, title_note
+from mnistdash.preprocess import load_image, to_mnist_steps
+
+FILM_CELL = 160  # px of each frame's cell in a photo's filmstrip
 
 
 def wrap(name: str) -> str:
@@ -110,3 +118,56 @@ def map_with_point(codes: np.ndarray, labels: np.ndarray, point: np.ndarray, nei
     )
     fig.update_layout(height=430, margin=dict(l=0, r=0, t=10, b=0), legend=dict(itemsizing="constant"))
     return fig
+
+
+def filmstrip(frames: list[np.ndarray], labels: list[str], columns: int = 3) -> Image.Image:
+    """Arrays (H, W) in [0, 1] in a grid of FILM_CELL-px cells on white, each fitted and labelled beneath
+    (a 28x28 one kept as crisp pixels); a grid rather than a row, so it reads in a narrow column."""
+    font = ImageFont.load_default(size=22)
+    below, gap = 30, 10
+    rows = -(-len(frames) // columns)
+    strip = Image.new("L", (columns * (FILM_CELL + gap) - gap, rows * (FILM_CELL + below)), 255)
+    draw = ImageDraw.Draw(strip)
+    for i, (image, label) in enumerate(zip(frames, labels)):
+        tile = Image.fromarray((np.clip(image, 0, 1) * 255).astype(np.uint8), mode="L")
+        scale = FILM_CELL / max(tile.size)
+        crisp = Image.Resampling.NEAREST if max(tile.size) <= 28 else Image.Resampling.BILINEAR
+        tile = tile.resize((max(1, round(tile.width * scale)), max(1, round(tile.height * scale))), crisp)
+        x, y = (i % columns) * (FILM_CELL + gap), (i // columns) * (FILM_CELL + below)
+        left, top = x + (FILM_CELL - tile.width) // 2, y + (FILM_CELL - tile.height) // 2
+        strip.paste(tile, (left, top))
+        draw.rectangle((left - 1, top - 1, left + tile.width, top + tile.height), outline=150)  # white paper on white
+        draw.text((x + FILM_CELL / 2, y + FILM_CELL + 3), label, fill=40, font=font, anchor="mt")
+    return strip
+
+
+def photo_steps(data: bytes, name: str) -> np.ndarray:
+    """An uploaded image -> its (28, 28) digit, drawing the threshold and invert overrides and the filmstrip
+    of the steps (original, background removed, ink found, crop, 28x28); raises ImageError in one line."""
+    image = load_image(data, name)
+    threshold = st.slider(
+        "Ink threshold (0 = automatic)",
+        0.0,
+        0.95,
+        0.0,
+        0.05,
+        key="photo_threshold",
+        help="The fraction of the ink's darkest that counts as ink; automatic is Otsu's cut above the paper's noise.",
+    )
+    invert = st.checkbox("Invert", key="photo_invert", help="Read the ink as the other shade (light ink on dark paper, or back).")
+    steps = to_mnist_steps(image, threshold=threshold or None, invert=invert)
+    labels = ["original", "background removed", "ink found", "crop", "28x28"]
+    strip = filmstrip([steps.original, steps.flat, steps.ink, steps.crop, steps.digit], labels)
+    buf = io.BytesIO()
+    strip.save(buf, format="PNG")
+    src = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+    st.markdown(  # an <img> with alt text (st.image has none)
+        f"<figure data-testid='photo-filmstrip' style='margin:0 0 1rem 0'><img src='{src}' style='width:100%' "
+        f"alt='the photo at each step of reading it: {', '.join(labels)}'><figcaption style='font-size:0.8rem'>"
+        f"The steps: {' → '.join(labels)}</figcaption></figure>",
+        unsafe_allow_html=True,
+    )
+    how = "automatic" if not threshold else "yours"
+    ink = "light on dark" if steps.light_ink else "dark on light"
+    st.caption(f"Ink: {ink}; threshold {steps.threshold:.2f} of its peak ({how}).")
+    return steps.digit

@@ -85,7 +85,9 @@ def path_section() -> None:
         widgets.show(curve, key="lab_path_curve")
         if penalty == "l1":
             st.caption(f"Pixels any class still uses: {int(used.sum())} of 784")
-            st.image(widgets.upscale(used, 5), width=140)
+            widgets.digit_image(
+                used.astype(float), "white: pixels still used", alt="mask of the pixels the L1 model still uses", px=140
+            )
 
 
 @st.cache_resource(show_spinner=False)

@@ -69,7 +69,11 @@ def pca_section() -> None:
         rebuilt = results.reconstruct(pca, digit, k)
         kept = float(pca["variance_ratio"][:k].sum())
         st.caption(f"Test digit #{index} and its rebuild from {k} components ({100 * kept:.1f}% of the pixel variance)")
-        st.image([widgets.upscale(digit, 4), widgets.upscale(rebuilt, 4)], caption=["original", f"k = {k}"], width=112)
+        with st.container(horizontal=True):
+            widgets.digit_image(digit, "original", alt=f"test digit {index}", px=112)
+            widgets.digit_image(
+                np.clip(rebuilt, 0, 1), f"k = {k}", alt=f"test digit {index} rebuilt from {k} principal components", px=112
+            )
         st.markdown(f"Test accuracy on {k} components: **{100 * pca['test_accuracy'][step]:.2f}%**")
 
 
@@ -125,5 +129,5 @@ def pixels_section() -> None:
     with right:
         mask = art["masks"][step].reshape(28, 28).astype(np.float32)
         st.caption(f"The {ks[step]} pixels kept (white), refitted on those alone")
-        st.image(widgets.upscale(mask, 5), width=140)
+        widgets.digit_image(mask, "white: pixels kept", alt=f"mask of the {ks[step]} pixels kept", px=140)
         st.markdown(f"Test accuracy: **{100 * art['test_accuracy'][step]:.2f}%**")

@@ -36,7 +36,7 @@ def test_click_a_pair_cell_shows_histogram_and_digits(page, server):
     hist = page.locator("[data-testid='stTabPanel']:visible .js-plotly-plot .barlayer .point")
     assert hist.count() > 10  # the histogram's bars
     assert page.get_by_text("threshold").first.is_visible()
-    grid = page.locator("[class*='st-key-lab_wrong_4_9'] [data-testid='stImage']")
+    grid = page.locator("[class*='st-key-lab_wrong_4_9'] img")
     grid.first.wait_for(timeout=60_000)
     assert wrong > 0 and grid.count() == min(wrong, 30)
     assert page.locator("[class*='st-key-lab_wrong_4_9']").get_by_role("button", name="explain").count() == grid.count()

@@ -6,9 +6,10 @@ import streamlit as st
 
 from mnistdash.config import CLASSIFIERS, LINEAR_MODELS, TORCH_CLASSIFIERS
 from mnistdash.explain import CAPTUM_METHODS, METHODS
-from mnistdash.figures import mosaic, probability_chart, symmetric_range
+from mnistdash.figures import probability_chart, symmetric_range
 from mnistdash.ui import cache, widgets
 from mnistdash.ui.explain_cache import exact_scores, randomization_scores, test_attribution, test_ig_gap
+from mnistdash.ui.zoom import zoomable_mosaic
 
 widgets.page_header("Explain a digit", "Which pixels push each model toward its answer, and away from the one it did not give.")
 if not widgets.require_data():
@@ -20,6 +21,7 @@ if not names:
     st.error("No classifier could be loaded; see the notices above.")
     st.stop()
 
+widgets.digit_from_url()
 index = widgets.digit_picker()
 image = cache.floats("test")[index]
 label = int(cache.split("test").labels[index])
@@ -54,15 +56,13 @@ if linear:
         f"the third map is why {pred} and not {second}."
     )
     zmax = symmetric_range(a, b, a - b)
-    widgets.show(
-        mosaic(
-            np.stack([a, b, a - b]),
-            [f"toward {pred} (predicted)", f"toward {second}", f"{pred} minus {second}"],
-            zmax=zmax,
-            value_name="contribution",
-            cell_px=230,
-        ),
+    zoomable_mosaic(
+        np.stack([a, b, a - b]),
+        [f"toward {pred} (predicted)", f"toward {second}", f"{pred} minus {second}"],
         key="linear_maps",
+        zmax=zmax,
+        value_name="contribution",
+        cell_px=230,
     )
     rows = []
     for n in linear:
@@ -94,7 +94,7 @@ methods = c2.multiselect(
     format_func=lambda m: METHODS[m].label,
 )
 if nets and methods:
-    maps, raws, titles = [], [], []
+    maps, raws, titles, row_titles = [], [], [], []
     for n in nets:
         pred = int(probs[n].argmax())
         for m in methods:
@@ -109,14 +109,24 @@ if nets and methods:
             maps.append(raw / scale)
             raws.append(raw)
             titles.append(f"{title} · {METHODS[m].label}")
+        row_titles.append(title)
     st.caption(
         "Rows: models; columns: "
         + ", ".join(METHODS[m].label for m in methods)
-        + ". Each map is scaled to its own range (hover shows the raw value); saliency and SmoothGrad are unsigned."
+        + ". Each map is scaled to its own range (hover shows the raw value); saliency and SmoothGrad are unsigned. "
+        "Click a map to enlarge it."
     )
-    widgets.show(
-        mosaic(np.stack(maps), titles, cols=len(methods), zmax=1.0, raw=np.stack(raws), value_name="attribution", cell_px=170),
+    zoomable_mosaic(
+        np.stack(maps),
+        titles,
         key="grid",
+        cols=len(methods),
+        zmax=1.0,
+        raw=np.stack(raws),
+        value_name="attribution",
+        cell_px=170,
+        row_titles=row_titles,
+        col_titles=[METHODS[m].label for m in methods],
     )
 
     if "integrated-gradients" in methods:

@@ -105,3 +105,16 @@ def digit_picker(container=st.sidebar) -> int:
     idx = int(st.session_state[DIGIT_KEY])
     c.caption(f"Digit #{idx}, labelled **{int(test.labels[idx])}**")
     return idx
+
+
+def digit_from_url(key: str = "digit") -> None:
+    """Open the test digit named in the URL (`?digit=N`, as the mislabel table's explain links write it), once per link."""
+    value = st.query_params.get(key)
+    if value is None or st.session_state.get("_url_digit") == value:
+        return
+    st.session_state["_url_digit"] = value
+    n = len(cache.split("test"))
+    if value.isdigit() and int(value) < n:
+        set_digit(int(value))
+    else:
+        st.warning(f"The link names test digit {value!r}, which does not exist: choose one of 0-{n - 1} in the sidebar.")

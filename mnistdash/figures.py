@@ -32,11 +32,6 @@ def symmetric_range(*arrays: np.ndarray, quantile: float = 99.5) -> float:
     return zmax if zmax > 0 else 1.0
 
 
-def title_note(x: float, y: float, text: str) -> dict:
-    """A small title above a plot of a grid, placed in paper coordinates."""
-    return dict(x=x, y=y, xref="paper", yref="paper", text=text, showarrow=False, yanchor="bottom", font=dict(size=11))
-
-
 def outline(xy: np.ndarray, name: str, size: int, width: float) -> go.Scattergl:
     """Hollow black circles around points (N, 2): the nearest digits, or a selection."""
     return go.Scattergl(
@@ -47,28 +42,6 @@ def outline(xy: np.ndarray, name: str, size: int, width: float) -> go.Scattergl:
         hoverinfo="skip",
         marker=dict(size=size, color="rgba(0,0,0,0)", line=dict(width=width, color="black")),
     )
-
-
-def grid_axes(n: int, cols: int, title_space: float = 0.18) -> tuple[dict, list[tuple[str, str]], list[tuple[float, float]]]:
-    """Layout entries for n small square plots in a grid, built directly (make_subplots is ~10x slower).
-
-    Returns (layout axes, (xref, yref) per plot, title anchor (x, y) in paper coordinates per plot).
-    """
-    rows = -(-n // cols)
-    layout, refs, anchors = {}, [], []
-    cw, rh = 1.0 / cols, 1.0 / rows
-    for i in range(n):
-        r, c = divmod(i, cols)
-        suffix = "" if i == 0 else str(i + 1)
-        x_dom = [c * cw + 0.004, (c + 1) * cw - 0.004]
-        y_dom = [1 - (r + 1) * rh, 1 - r * rh - rh * title_space]
-        layout[f"xaxis{suffix}"] = dict(domain=x_dom, anchor=f"y{suffix}", visible=False, constrain="domain")
-        layout[f"yaxis{suffix}"] = dict(
-            domain=y_dom, anchor=f"x{suffix}", visible=False, autorange="reversed", scaleanchor=f"x{suffix}", constrain="domain"
-        )
-        refs.append((f"x{suffix}", f"y{suffix}"))
-        anchors.append(((x_dom[0] + x_dom[1]) / 2, y_dom[1]))
-    return layout, refs, anchors
 
 
 def mosaic(

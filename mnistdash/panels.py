@@ -131,3 +131,16 @@ def grid_layout(
         notes.append(_note(0, y_mid, text, xanchor="right", xshift=-6, align="right"))
     layout.update(annotations=notes, height=int(height), margin=dict(l=int(left), r=0, t=int(top), b=4))
     return layout, refs, numbered
+
+
+def columns_that_fit(titles: Sequence[str], paper_px: float = MIN_FIGURE_PX, max_lines: int = 2) -> int:
+    """The most columns (at most one per title) whose titles, wrapped, all fit side by side in paper_px."""
+    for cols in range(len(titles), 1, -1):
+        if fit(titles, paper_px / cols - 4, max_lines) is not None:
+            return cols
+    return 1
+
+
+def title_note(x: float, y: float, text: str) -> dict:
+    """A small title whose bottom sits at (x, y) in paper coordinates."""
+    return _note(x, y, text, yanchor="bottom")

@@ -7,6 +7,7 @@ import streamlit as st
 
 from mnistdash.ui import cache
 from mnistdash.ui.widgets import set_digit, upscale
+from mnistdash.ui.zoom import enlarge_picker
 
 
 def digit_grid(indices: np.ndarray, split: str, captions: list[str], key: str, per_page: int = 60, cols: int = 10) -> None:
@@ -20,6 +21,7 @@ def digit_grid(indices: np.ndarray, split: str, captions: list[str], key: str, p
     start = (page - 1) * per_page
     shown = indices[start : start + per_page]
     images = cache.floats(split)
+    enlarge_picker(images[shown], captions[start : start + len(shown)], key=f"{key}_zoom")
     with st.container(key=f"{key}_grid"):
         for row in range(0, len(shown), cols):
             columns = st.columns(cols)

@@ -67,3 +67,24 @@ def zoomable_mosaic(
     if i is not None:
         enlarge(images[i], str(titles[i]), diverging, zmax, value_name, None if raw is None else raw[i])
     return event
+
+
+def enlarge_picker(images: np.ndarray, captions: Sequence[str], key: str, value_name: str = "ink") -> None:
+    """One line above a grid of digit thumbnails: choose one and it opens enlarged, with its pixel values."""
+
+    def chosen():
+        st.session_state[f"{key}__open"] = st.session_state[key]
+        st.session_state[key] = None  # the same digit can be chosen again
+
+    st.selectbox(
+        "Enlarge a digit",
+        range(len(captions)),
+        index=None,
+        format_func=lambda j: captions[j],
+        key=key,
+        on_change=chosen,
+        placeholder="choose one of the digits below to see it large, with the value of every pixel",
+    )
+    j = st.session_state.pop(f"{key}__open", None)
+    if j is not None and j < len(images):
+        enlarge(images[j], _plain(str(captions[j])), diverging=False, zmax=1.0, value_name=value_name)

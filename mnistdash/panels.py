@@ -67,7 +67,12 @@ def cell_labels(titles: Sequence[str], cols: int, paper_px: float) -> tuple[list
 
 
 def _note(x: float, y: float, text: str, **kw) -> dict:
-    return dict(x=x, y=y, xref="paper", yref="paper", text=text, showarrow=False, font=dict(size=FONT_PX), **kw)
+    """A text at (x, y) in paper coordinates, centred on x (Plotly's 'auto' anchor would push side ones outward)."""
+    return (
+        dict(xref="paper", yref="paper", showarrow=False, font=dict(size=FONT_PX), xanchor="center")
+        | kw
+        | dict(x=x, y=y, text=text)
+    )
 
 
 def grid_layout(

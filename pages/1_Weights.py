@@ -151,7 +151,7 @@ with tab_cnn:
             "first. Click one to enlarge it."
         )
         zoomable_mosaic(
-            filt, [f"filter {i}" for i in range(len(filt))], key="cnn_filters", cols=16, cell_px=60, value_name="weight"
+            filt, [f"filter {i}" for i in range(len(filt))], key="cnn_filters", cols=8, cell_px=90, value_name="weight"
         )
         idx = st.number_input("Feature maps of test digit #", 0, 9999, 0, key="fmap_idx")
         block = st.radio("After conv layer", [1, 2, 3], horizontal=True)

@@ -21,7 +21,7 @@ def digit_grid(indices: np.ndarray, split: str, captions: list[str], key: str, p
     start = (page - 1) * per_page
     shown = indices[start : start + per_page]
     images = cache.floats(split)
-    enlarge_picker(images[shown], captions[start : start + len(shown)], key=f"{key}_zoom")
+    enlarge_picker(images[shown], captions[start : start + len(shown)], key=f"zoom_{key}")
     with st.container(key=f"{key}_grid"):
         for row in range(0, len(shown), cols):
             columns = st.columns(cols)

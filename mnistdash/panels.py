@@ -95,7 +95,7 @@ def grid_layout(
     h, w = shape
     rows = -(-k // cols)
     headed = row_titles is not None and col_titles is not None
-    row_notes = [wrap(str(t), 140, 3) or str(t) for t in row_titles] if headed else []
+    row_notes = [wrap(str(t), 90, 3) or str(t) for t in row_titles] if headed else []
     left = max((text_px(t) for t in row_notes), default=0) + (10 if headed else 0)
     paper_px = min_figure_px - left - (COLORBAR_PX if colorbar else 0)
     col_width = paper_px / cols - 4

@@ -7,8 +7,9 @@ import streamlit as st
 from mnistdash.config import CLASSIFIERS
 from mnistdash.data import noisy
 from mnistdash.denoise import nearest_level, slider_range
-from mnistdash.figures import CLASS_COLOURS, mosaic
+from mnistdash.figures import CLASS_COLOURS
 from mnistdash.ui import cache, widgets
+from mnistdash.ui.zoom import zoomable_mosaic
 
 widgets.page_header(
     "Denoise",
@@ -54,24 +55,27 @@ clf = models[model]
 p_clean, p_noisy, p_recon = (clf.predict_proba(x).argmax(1) for x in (clean, noisy_x, recon))
 
 
-def titles(pred):
-    return [f"{'✔' if p == y else '✘'} read {p}" for p, y in zip(pred, labels)]
+def titles(row: str, pred):
+    return [f"{row}: label {y}, {model} reads {p}" for p, y in zip(pred, labels)]
+
+
+def marks(pred):
+    return [f"{'✔' if p == y else '✘'} {p}" for p, y in zip(pred, labels)]
 
 
 st.markdown(
-    f"**Clean** (labels {', '.join(map(str, labels))}), **noisy** (σ = {sigma}), **denoised**: what {model} reads in each."
+    f"**Clean** (labels {', '.join(map(str, labels))}), **noisy** (σ = {sigma}), **denoised**: rows; above each digit ✔ or ✘ and the class {model} reads. Click a digit to enlarge it."
 )
-widgets.show(
-    mosaic(
-        np.concatenate([clean, noisy_x, recon]),
-        titles(p_clean) + titles(p_noisy) + titles(p_recon),
-        cols=10,
-        diverging=False,
-        zmax=1.0,
-        value_name="ink",
-        cell_px=95,
-    ),
+zoomable_mosaic(
+    np.concatenate([clean, noisy_x, recon]),
+    titles("clean", p_clean) + titles("noisy", p_noisy) + titles("denoised", p_recon),
     key="den_grid",
+    labels=marks(p_clean) + marks(p_noisy) + marks(p_recon),  # ✔/✘ and what the classifier reads
+    cols=10,
+    diverging=False,
+    zmax=1.0,
+    value_name="ink",
+    cell_px=95,
 )
 m1, m2, m3 = st.columns(3)
 m1.metric("clean, read right", f"{(p_clean == labels).sum()} / 10")

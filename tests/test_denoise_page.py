@@ -68,4 +68,4 @@ def test_one_model_picker_drives_grid_and_curves():
     assert len(at.selectbox) == 1
     at.selectbox(key="den_model").set_value("cnn").run()
     assert not at.exception
-    assert any("what cnn reads" in m.value for m in at.markdown)
+    assert any("the class cnn reads" in m.value for m in at.markdown)

@@ -198,7 +198,9 @@ def probability_chart(probs: dict[str, np.ndarray], label: int | None = None) ->
         )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title="class (green frame: true label)" if label is not None else "class", side="top", dtick=1)
-    fig.update_layout(height=34 * len(names) + 70, margin=dict(l=0, r=0, t=50, b=0))
+    fig.update_layout(
+        height=34 * len(names) + 114, margin=dict(l=0, r=0, t=64 + panels.MODEBAR_PX, b=0)
+    )  # toolbar clear of the title
     return fig
 
 

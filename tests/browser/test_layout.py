@@ -8,7 +8,7 @@ from tests.browser.conftest import PAGES, assert_no_errors, open_page, wait_idle
 
 pytestmark = pytest.mark.browser
 
-# Visible text boxes of titles: Plotly figure titles and annotations (subplot titles, headers),
+# Visible text boxes of titles: Plotly figure titles, annotations (subplot titles, headers) and axis titles,
 # Streamlit headings and captions. Each comes back as (kind, text, left, top, right, bottom).
 TITLE_BOXES = """() => {
   const out = [];
@@ -21,6 +21,7 @@ TITLE_BOXES = """() => {
   };
   document.querySelectorAll('.js-plotly-plot .gtitle').forEach(e => add('plot title', e));
   document.querySelectorAll('.js-plotly-plot .annotation-text').forEach(e => add('plot annotation', e));
+  document.querySelectorAll('.js-plotly-plot :is(.xtitle, .ytitle)').forEach(e => add('axis title', e));
   document.querySelectorAll('[data-testid="stHeading"] :is(h1,h2,h3,h4,h5,h6)').forEach(e => add('heading', e));
   document.querySelectorAll('[data-testid="stCaptionContainer"]').forEach(e => add('caption', e));
   document.querySelectorAll('.js-plotly-plot .modebar').forEach(e => add('plot toolbar', e));

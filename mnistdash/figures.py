@@ -85,12 +85,13 @@ def mosaic(
         colorbar,
     )
     values = images if raw is None else np.asarray(raw, np.float32)
-    hover = "%{fullData.name}<br>row %{y}, col %{x}<br>" + value_name + " %{customdata:.4g}<extra></extra>"
+    shown = "%{z:.4g}" if raw is None else "%{customdata:.4g}"  # raw values travel only when they differ
+    hover = "%{fullData.name}<br>row %{y}, col %{x}<br>" + value_name + " " + shown + "<extra></extra>"
     per_pixel = clickable and k * h * w <= CLICKABLE_PIXELS
     traces = [
         go.Heatmap(
             z=images[i],
-            customdata=values[i],
+            customdata=None if raw is None else values[i],
             xaxis=refs[i][0],
             yaxis=refs[i][1],
             name=str(titles[i]),

@@ -87,7 +87,7 @@ def mosaic(
     values = images if raw is None else np.asarray(raw, np.float32)
     shown = "%{z:.4g}" if raw is None else "%{customdata:.4g}"  # raw values travel only when they differ
     hover = "%{fullData.name}<br>row %{y}, col %{x}<br>" + value_name + " " + shown + "<extra></extra>"
-    per_pixel = clickable and k * h * w <= CLICKABLE_PIXELS
+    per_pixel = clickable and k * h * w <= panels.CLICKABLE_PIXELS
     traces = [
         go.Heatmap(
             z=images[i],
@@ -102,7 +102,7 @@ def mosaic(
         for i in range(k)
     ]
     if clickable:
-        traces += [click_targets(values[i], refs[i], str(titles[i]), value_name, per_pixel) for i in range(k)]
+        traces += [panels.click_targets(values[i], refs[i], str(titles[i]), value_name, per_pixel) for i in range(k)]
     if diverging:
         zmax = zmax or symmetric_range(images)
         axis = dict(colorscale=DIVERGING, cmid=0, cmin=-zmax, cmax=zmax)
@@ -120,33 +120,6 @@ def mosaic(
     if clickable:
         fig.update_layout(clickmode="event+select", dragmode=False, hovermode="closest")
     return fig
-
-
-CLICKABLE_PIXELS = 25_000  # up to this many pixels in a grid, every pixel is a click target with its value
-
-
-def click_targets(values: np.ndarray, ref: tuple[str, str], name: str, value_name: str, per_pixel: bool) -> go.Scattergl:
-    """Invisible square markers over one (H, W) image that turn a click on it into a selection."""
-    h, w = values.shape
-    step = 1 if per_pixel else max(1, round(max(h, w) / 3))
-    rows, cols = np.mgrid[step // 2 : h : step, step // 2 : w : step]
-    rows, cols = rows.ravel(), cols.ravel()
-    if per_pixel:
-        template = "%{fullData.name}<br>row %{y}, col %{x}<br>" + value_name + " %{customdata:.4g}<extra>click to enlarge</extra>"
-    else:
-        template = "%{fullData.name}<extra>click to enlarge</extra>"
-    return go.Scattergl(
-        x=cols,
-        y=rows,
-        customdata=values[rows, cols],
-        xaxis=ref[0],
-        yaxis=ref[1],
-        name=name,
-        mode="markers",
-        marker=dict(symbol="square", size=6 if per_pixel else 24, color="rgba(0,0,0,0)", opacity=0.01),
-        hovertemplate=template,
-        showlegend=False,
-    )
 
 
 def zoom_figure(

@@ -1,8 +1,11 @@
-"""Titles that fit grids of small plots: text widths, wrapping, and the narrowest width a figure is drawn at."""
+"""Grids of small plots: titles that fit (text widths, wrapping, the narrowest width drawn at) and click targets."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
 
 FONT_PX = 11  # titles and headers of small plots
 CHAR_PX = 6.4  # widest mean character of 11 px Source Sans (digits and capitals), with room to spare
@@ -149,3 +152,30 @@ def columns_that_fit(titles: Sequence[str], paper_px: float = MIN_FIGURE_PX, max
 def title_note(x: float, y: float, text: str) -> dict:
     """A small title whose bottom sits at (x, y) in paper coordinates."""
     return _note(x, y, text, yanchor="bottom")
+
+
+CLICKABLE_PIXELS = 25_000  # up to this many pixels in a grid, every pixel is a click target with its value
+
+
+def click_targets(values: np.ndarray, ref: tuple[str, str], name: str, value_name: str, per_pixel: bool) -> go.Scattergl:
+    """Invisible square markers over one (H, W) image that turn a click on it into a selection."""
+    h, w = values.shape
+    step = 1 if per_pixel else max(1, round(max(h, w) / 3))
+    rows, cols = np.mgrid[step // 2 : h : step, step // 2 : w : step]
+    rows, cols = rows.ravel(), cols.ravel()
+    if per_pixel:
+        template = "%{fullData.name}<br>row %{y}, col %{x}<br>" + value_name + " %{customdata:.4g}<extra>click to enlarge</extra>"
+    else:
+        template = "%{fullData.name}<extra>click to enlarge</extra>"
+    return go.Scattergl(
+        x=cols,
+        y=rows,
+        customdata=values[rows, cols],
+        xaxis=ref[0],
+        yaxis=ref[1],
+        name=name,
+        mode="markers",
+        marker=dict(symbol="square", size=6 if per_pixel else 24, color="rgba(0,0,0,0)", opacity=0.01),
+        hovertemplate=template,
+        showlegend=False,
+    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from mnistdash import panels
-from mnistdash.figures import CLICKABLE_PIXELS, mosaic, zoom_figure
+from mnistdash.figures import mosaic, zoom_figure
+from mnistdash.panels import CLICKABLE_PIXELS
 
 
 def test_wrap_breaks_at_spaces_and_hyphens_and_refuses_what_cannot_fit():

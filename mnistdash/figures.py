@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from mnistdash import panels
+
 DIVERGING = "RdBu_r"
 CLASS_COLOURS = [
     "#1f77b4",
@@ -30,11 +32,6 @@ def symmetric_range(*arrays: np.ndarray, quantile: float = 99.5) -> float:
     return zmax if zmax > 0 else 1.0
 
 
-def title_note(x: float, y: float, text: str) -> dict:
-    """A small title above a plot of a grid, placed in paper coordinates."""
-    return dict(x=x, y=y, xref="paper", yref="paper", text=text, showarrow=False, yanchor="bottom", font=dict(size=11))
-
-
 def outline(xy: np.ndarray, name: str, size: int, width: float) -> go.Scattergl:
     """Hollow black circles around points (N, 2): the nearest digits, or a selection."""
     return go.Scattergl(
@@ -47,28 +44,6 @@ def outline(xy: np.ndarray, name: str, size: int, width: float) -> go.Scattergl:
     )
 
 
-def grid_axes(n: int, cols: int, title_space: float = 0.18) -> tuple[dict, list[tuple[str, str]], list[tuple[float, float]]]:
-    """Layout entries for n small square plots in a grid, built directly (make_subplots is ~10x slower).
-
-    Returns (layout axes, (xref, yref) per plot, title anchor (x, y) in paper coordinates per plot).
-    """
-    rows = -(-n // cols)
-    layout, refs, anchors = {}, [], []
-    cw, rh = 1.0 / cols, 1.0 / rows
-    for i in range(n):
-        r, c = divmod(i, cols)
-        suffix = "" if i == 0 else str(i + 1)
-        x_dom = [c * cw + 0.004, (c + 1) * cw - 0.004]
-        y_dom = [1 - (r + 1) * rh, 1 - r * rh - rh * title_space]
-        layout[f"xaxis{suffix}"] = dict(domain=x_dom, anchor=f"y{suffix}", visible=False, constrain="domain")
-        layout[f"yaxis{suffix}"] = dict(
-            domain=y_dom, anchor=f"x{suffix}", visible=False, autorange="reversed", scaleanchor=f"x{suffix}", constrain="domain"
-        )
-        refs.append((f"x{suffix}", f"y{suffix}"))
-        anchors.append(((x_dom[0] + x_dom[1]) / 2, y_dom[1]))
-    return layout, refs, anchors
-
-
 def mosaic(
     images: np.ndarray,  # (K, H, W)
     titles: Sequence[str],
@@ -79,47 +54,98 @@ def mosaic(
     cell_px: int = 110,
     colorbar: bool = True,
     raw: np.ndarray | None = None,
+    row_titles: Sequence[str] | None = None,
+    col_titles: Sequence[str] | None = None,
+    clickable: bool = False,
+    min_figure_px: int = panels.MIN_FIGURE_PX,
+    labels: Sequence[str] | None = None,
 ) -> go.Figure:
-    """K images in a grid on one shared colour scale; hover: image, row, column, value.
+    """K images in a grid on one shared colour scale; hover: title, row, column, value.
 
     `raw` (K, H, W), when the images are rescaled for display, gives the values hover shows.
+    `labels`, short texts drawn above the images, default to the titles (which hover always shows).
+    `row_titles` and `col_titles` replace the per-image titles by headers (a model x method grid).
+    Titles are wrapped, or replaced by image numbers, so none overlaps down to `min_figure_px` wide.
+    `clickable` lays invisible square markers over the images (heatmaps emit no clicks in Streamlit):
+    one per pixel carrying the hover values when the grid is small, else a 3x3 lattice per image.
     Arrays travel as compact binary, so grids of a hundred images stay fast.
     """
     images = np.asarray(images, np.float32)
     k, h, w = images.shape
     cols = cols or min(k, 10)
-    rows = -(-k // cols)
-    axes, refs, anchors = grid_axes(k, cols)
-    shown = "%{z:.4g}" if raw is None else "%{customdata:.4g}"
-    traces, notes = [], []
-    for i in range(k):
-        xref, yref = refs[i]
-        traces.append(
-            go.Heatmap(
-                z=images[i],
-                customdata=None if raw is None else np.asarray(raw[i], np.float32),
-                xaxis=xref,
-                yaxis=yref,
-                name=str(titles[i]),
-                coloraxis="coloraxis",
-                hovertemplate="%{fullData.name}<br>row %{y}, col %{x}<br>" + value_name + " " + shown + "<extra></extra>",
-            )
+    layout, refs, _ = panels.grid_layout(
+        k,
+        cols,
+        (h, w),
+        [str(t) for t in (titles if labels is None else labels)],
+        cell_px,
+        row_titles,
+        col_titles,
+        min_figure_px,
+        colorbar,
+    )
+    values = images if raw is None else np.asarray(raw, np.float32)
+    shown = "%{z:.4g}" if raw is None else "%{customdata:.4g}"  # raw values travel only when they differ
+    hover = "%{fullData.name}<br>row %{y}, col %{x}<br>" + value_name + " " + shown + "<extra></extra>"
+    per_pixel = clickable and k * h * w <= panels.CLICKABLE_PIXELS
+    traces = [
+        go.Heatmap(
+            z=images[i],
+            customdata=None if raw is None else values[i],
+            xaxis=refs[i][0],
+            yaxis=refs[i][1],
+            name=str(titles[i]),
+            coloraxis="coloraxis",
+            hovertemplate=hover,
+            hoverinfo="skip" if clickable else None,
         )
-        notes.append(title_note(*anchors[i], str(titles[i])))
+        for i in range(k)
+    ]
+    if clickable:
+        traces += [panels.click_targets(values[i], refs[i], str(titles[i]), value_name, per_pixel) for i in range(k)]
     if diverging:
         zmax = zmax or symmetric_range(images)
         axis = dict(colorscale=DIVERGING, cmid=0, cmin=-zmax, cmax=zmax)
     else:
         axis = dict(colorscale=GRAY, cmin=0, cmax=zmax or float(images.max()) or 1.0)
-    layout = go.Layout(
-        **axes,
-        coloraxis=dict(**axis, showscale=colorbar, colorbar=dict(thickness=12, len=0.9)),
-        annotations=notes,
-        height=int(rows * cell_px * 1.2 + 30),
-        margin=dict(l=0, r=0, t=10, b=0),
-        plot_bgcolor="rgba(0,0,0,0)",
+    fig = go.Figure(
+        data=traces,
+        layout=go.Layout(
+            **layout,
+            coloraxis=dict(**axis, showscale=colorbar, colorbar=dict(thickness=12, len=0.9)),
+            plot_bgcolor="rgba(0,0,0,0)",
+            showlegend=False,
+        ),
     )
-    return go.Figure(data=traces, layout=layout)
+    if clickable:
+        fig.update_layout(clickmode="event+select", dragmode=False, hovermode="closest")
+    return fig
+
+
+def zoom_figure(
+    image: np.ndarray, title: str, diverging: bool = True, zmax: float | None = None, value_name: str = "value", raw=None
+) -> go.Figure:
+    """One (H, W) map, large, with its value under the pointer; the same colours as the grid it came from."""
+    image = np.asarray(image, np.float32)
+    values = image if raw is None else np.asarray(raw, np.float32)
+    if diverging:
+        zmax = zmax or symmetric_range(image)
+        scale = dict(colorscale=DIVERGING, zmid=0, zmin=-zmax, zmax=zmax)
+    else:
+        scale = dict(colorscale=GRAY, zmin=0, zmax=zmax or float(image.max()) or 1.0)
+    fig = go.Figure(
+        go.Heatmap(
+            z=image,
+            customdata=values,
+            **scale,
+            colorbar=dict(thickness=14),
+            hovertemplate="row %{y}, col %{x}<br>" + value_name + " %{customdata:.4g}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain", showgrid=False)
+    fig.update_xaxes(constrain="domain", showgrid=False, side="top")
+    fig.update_layout(title=dict(text=title, font=dict(size=14)), height=560, margin=dict(l=0, r=0, t=70, b=0))
+    return fig
 
 
 def probability_chart(probs: dict[str, np.ndarray], label: int | None = None) -> go.Figure:
@@ -146,7 +172,9 @@ def probability_chart(probs: dict[str, np.ndarray], label: int | None = None) ->
         )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title="class (green frame: true label)" if label is not None else "class", side="top", dtick=1)
-    fig.update_layout(height=34 * len(names) + 70, margin=dict(l=0, r=0, t=50, b=0))
+    fig.update_layout(
+        height=34 * len(names) + 114, margin=dict(l=0, r=0, t=64 + panels.MODEBAR_PX, b=0)
+    )  # toolbar clear of the title
     return fig
 
 

@@ -57,3 +57,8 @@ def cnn_feature_maps(model, image: np.ndarray, block: int = 0) -> np.ndarray:
     blocks = [i for i, m in enumerate(model.module.features) if isinstance(m, torch.nn.Sequential)]
     with torch.inference_mode():
         return model.module.features[: blocks[block] + 1](x)[0].numpy()
+
+
+def rarely_inked(x: np.ndarray, share: float = 0.001, ink: float = 0.1) -> np.ndarray:
+    """(N, 28, 28) floats -> (28, 28) bool: pixels inked (> `ink`) in fewer than `share` of the digits."""
+    return (x > ink).mean(0) < share

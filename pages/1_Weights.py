@@ -5,8 +5,9 @@ import streamlit as st
 
 from mnistdash import weights
 from mnistdash.config import LINEAR_MODELS
-from mnistdash.figures import mosaic, symmetric_range
-from mnistdash.ui import cache, widgets
+from mnistdash.figures import symmetric_range
+from mnistdash.ui import cache, weights_notes, widgets
+from mnistdash.ui.zoom import zoomable_mosaic
 
 widgets.page_header(
     "Weights",
@@ -35,10 +36,19 @@ with tab_linear:
         model_name = st.selectbox(
             "Linear model", linear, index=linear.index("logreg-multinomial") if "logreg-multinomial" in linear else 0
         )
-        st.markdown(f"**{model_name}**: the weight of every pixel for every class (one shared symmetric colour scale).")
-        widgets.show(
-            mosaic(models[model_name].weight_images, [f"class {c}" for c in range(10)], value_name="weight"), key="w_main"
+        st.markdown(
+            f"**{model_name}**: the weight of every pixel for every class 0-9 (one shared symmetric colour scale). "
+            "Click a map to enlarge it."
         )
+        zoomable_mosaic(
+            models[model_name].weight_images,
+            [f"class {c}" for c in range(10)],
+            key="w_main",
+            value_name="weight",
+            cols=5,
+            cell_px=170,
+        )
+        weights_notes.why_static()
         extra = st.multiselect(
             "Side by side",
             ["class means", "class minus rest"] + [n for n in linear if n != model_name],
@@ -46,14 +56,15 @@ with tab_linear:
             help="Compare with the plain averages of each class, the 'mean of the class minus mean of the rest' templates, or another linear model.",
         )
         for name in extra:
-            if name in templates():
-                imgs = templates()[name]
-                diverging = name != "class means"
+            if name == "class means":
+                imgs, colours = templates()[name], weights_notes.class_mean_colours()
+            elif name in templates():
+                imgs, colours = templates()[name], dict(value_name="value")
             else:
-                imgs, diverging = models[name].weight_images, True
+                imgs, colours = models[name].weight_images, dict(value_name="weight")
             st.markdown(f"**{name}**")
-            widgets.show(
-                mosaic(imgs, [f"class {c}" for c in range(10)], diverging=diverging, value_name="value"), key=f"w_{name}"
+            zoomable_mosaic(
+                imgs, [f"{name}, class {c}" for c in range(10)], key=f"w_{name}", labels=list("0123456789"), **colours
             )
 
 with tab_pair:
@@ -67,17 +78,34 @@ with tab_pair:
         diff = w[a] - w[b]
         st.markdown(f"`w_{a} - w_{b}`: red pixels push the decision toward **{a}**, blue toward **{b}**.")
         zmax = symmetric_range(w[a], w[b], diff)
-        widgets.show(
-            mosaic(np.stack([w[a], w[b], diff]), [f"w_{a}", f"w_{b}", f"w_{a} - w_{b}"], zmax=zmax, cell_px=230), key="pair_w"
+        zoomable_mosaic(
+            np.stack([w[a], w[b], diff]),
+            [f"w_{a}", f"w_{b}", f"w_{a} - w_{b}"],
+            key="pair_w",
+            zmax=zmax,
+            cell_px=230,
+            value_name="weight",
         )
-        widgets.show(
-            mosaic(
-                np.stack([means[a], means[b], means[a] - means[b]]),
-                [f"mean {a}", f"mean {b}", f"mean {a} - mean {b}"],
+        st.markdown(f"Class means of **{a}** and **{b}** (grey, as on every tab), and their difference (red: more ink in {a}).")
+        left, right = st.columns([2, 1])
+        with left:
+            zoomable_mosaic(
+                np.stack([means[a], means[b]]),
+                [f"mean {a}", f"mean {b}"],
+                key="pair_means",
                 cell_px=230,
-            ),
-            key="pair_means",
-        )
+                min_figure_px=300,
+                **weights_notes.class_mean_colours(),
+            )
+        with right:
+            zoomable_mosaic(
+                (means[a] - means[b])[None],
+                [f"mean {a} - mean {b}"],
+                key="pair_mean_diff",
+                cell_px=230,
+                min_figure_px=150,
+                value_name="ink difference",
+            )
 
 with tab_mlp:
     mlps = [n for n in ("mlp", "mlp-deep") if n in models]
@@ -99,18 +127,32 @@ with tab_mlp:
             imgs, titles = imgs[keep], [titles[i] for i in keep]
         limit = st.slider("How many units", 1, len(imgs), min(len(imgs), 100)) if len(imgs) > 1 else len(imgs)
         st.caption(
-            "Each image is one hidden unit's 784 input weights; '→ k' is the class it pushes most through the layers above."
+            "Each image is one hidden unit's 784 input weights; '→ k' is the class it pushes most through the layers above. "
+            "Hover for the unit's number; click to enlarge."
         )
         if len(imgs):
-            widgets.show(mosaic(imgs[:limit], titles[:limit], value_name="weight", cell_px=90), key="mlp_units")
+            shown = titles[:limit]
+            zoomable_mosaic(
+                imgs[:limit],
+                shown,
+                key="mlp_units",
+                value_name="weight",
+                cell_px=90,
+                labels=[t[t.index("→") :] if "→" in t else t for t in shown],
+            )
 
 with tab_cnn:
     if "cnn" not in models:
         st.info("The convnet could not be loaded.")
     else:
         filt = weights.cnn_filters(models["cnn"])
-        st.markdown(f"**{len(filt)} first-layer filters** ({filt.shape[1]}x{filt.shape[2]}): what the convnet looks for first.")
-        widgets.show(mosaic(filt, [f"filter {i}" for i in range(len(filt))], cols=16, cell_px=60), key="cnn_filters")
+        st.markdown(
+            f"**{len(filt)} first-layer filters** ({filt.shape[1]}x{filt.shape[2]}), numbered: what the convnet looks for "
+            "first. Click one to enlarge it."
+        )
+        zoomable_mosaic(
+            filt, [f"filter {i}" for i in range(len(filt))], key="cnn_filters", cols=8, cell_px=90, value_name="weight"
+        )
         idx = st.number_input("Feature maps of test digit #", 0, 9999, 0, key="fmap_idx")
         block = st.radio("After conv layer", [1, 2, 3], horizontal=True)
         fmaps = weights.cnn_feature_maps(models["cnn"], cache.floats("test")[idx], block - 1)
@@ -118,9 +160,13 @@ with tab_cnn:
         fm_label = int(cache.split("test").labels[idx])
         widgets.digit_image(cache.floats("test")[idx], f"#{idx}, label {fm_label}", alt=f"test digit {idx}, labelled {fm_label}", container=c1)
         with c2:
-            widgets.show(
-                mosaic(
-                    fmaps, [f"map {i}" for i in range(len(fmaps))], cols=16, diverging=False, value_name="activation", cell_px=60
-                ),
+            zoomable_mosaic(
+                fmaps,
+                [f"map {i}" for i in range(len(fmaps))],
                 key="cnn_fmaps",
+                cols=16,
+                diverging=False,
+                value_name="activation",
+                cell_px=60,
+                min_figure_px=380,
             )

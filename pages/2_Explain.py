@@ -10,6 +10,7 @@ from mnistdash.figures import mosaic, symmetric_range
 from mnistdash.ui import cache, trust, url, widgets
 from mnistdash.ui.compare import chosen_class, comparison_picker
 from mnistdash.ui.explain_cache import test_attribution, test_ig_gap
+from mnistdash.ui.zoom import zoomable_mosaic
 
 widgets.page_header("Explain a digit", "Which pixels push each model toward its answer, and away from the one it did not give.")
 if not widgets.require_data():
@@ -71,15 +72,13 @@ if linear:
         f"the third map is why {pred} and not {other} ({why_b})."
     )
     zmax = symmetric_range(a, b, a - b)
-    widgets.show(
-        mosaic(
-            np.stack([a, b, a - b]),
-            [f"toward {pred} (predicted)", f"toward {other}", f"{pred} minus {other}"],
-            zmax=zmax,
-            value_name="contribution",
-            cell_px=230,
-        ),
+    zoomable_mosaic(
+        np.stack([a, b, a - b]),
+        [f"toward {pred} (predicted)", f"toward {other}", f"{pred} minus {other}"],
         key="linear_maps",
+        zmax=zmax,
+        value_name="contribution",
+        cell_px=230,
     )
     rows = []
     for n in linear:
@@ -117,7 +116,7 @@ methods = c2.multiselect(
     format_func=lambda m: METHODS[m].label,
 )
 if nets and methods:
-    maps, raws, titles = [], [], []
+    maps, raws, titles, row_titles = [], [], [], []
     for n in nets:
         pred, other = int(probs[n].argmax()), second[n]
         for m in methods:
@@ -132,14 +131,24 @@ if nets and methods:
             maps.append(raw / scale)
             raws.append(raw)
             titles.append(f"{title} · {METHODS[m].label}")
+        row_titles.append(title)
     st.caption(
         "Rows: models; columns: "
         + ", ".join(METHODS[m].label for m in methods)
-        + ". Each map is scaled to its own range (hover shows the raw value); saliency and SmoothGrad are unsigned."
+        + ". Each map is scaled to its own range (hover shows the raw value); saliency and SmoothGrad are unsigned. "
+        "Click a map to enlarge it."
     )
-    widgets.show(
-        mosaic(np.stack(maps), titles, cols=len(methods), zmax=1.0, raw=np.stack(raws), value_name="attribution", cell_px=170),
+    zoomable_mosaic(
+        np.stack(maps),
+        titles,
         key="grid",
+        cols=len(methods),
+        zmax=1.0,
+        raw=np.stack(raws),
+        value_name="attribution",
+        cell_px=170,
+        row_titles=row_titles,
+        col_titles=[METHODS[m].label for m in methods],
     )
 
     if "integrated-gradients" in methods:

@@ -4,7 +4,8 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from mnistdash.figures import CLASS_COLOURS, outline
+from mnistdash.figures import CLASS_COLOURS
+from mnistdash.selection import odd_first
 from mnistdash.ui import cache, widgets
 from mnistdash.ui.grid import digit_grid
 
@@ -31,7 +32,6 @@ model = c2.selectbox(
     names,
     index=names.index("bottleneck") if "bottleneck" in names else 0,
     key="emb_model",
-    disabled=colour_by == "true label",
 )
 preds = cache.probs(model, "test")[index].argmax(1) if names else labels
 
@@ -40,8 +40,11 @@ selected = np.asarray(st.session_state.get(SEL_KEY, []), dtype=np.int64)  # posi
 TRACES: list[np.ndarray] = []  # the same grouping in both maps
 
 
-def scatter(coords: np.ndarray, title: str) -> go.Figure:
-    """One WebGL scatter; trace k holds the map positions TRACES[k] (for reading selections back)."""
+def scatter(coords: np.ndarray) -> go.Figure:
+    """One WebGL scatter; trace k holds the map positions TRACES[k] (for reading selections back).
+
+    With a selection, the other points fade and the selected ones are drawn on top in their own colours, ringed.
+    """
     fig = go.Figure()
     TRACES.clear()
     if colour_by == "correct / wrong":
@@ -58,16 +61,24 @@ def scatter(coords: np.ndarray, title: str) -> go.Figure:
                 y=coords[pos, 1],
                 mode="markers",
                 name=name,
-                marker=dict(size=4 if name != "wrong" else 6, opacity=0.6, color=colour),
+                marker=dict(size=4 if name != "wrong" else 6, opacity=0.12 if len(selected) else 0.6, color=colour),
                 customdata=np.stack([pos, index[pos], labels[pos], preds[pos]], -1),
                 hovertemplate="#%{customdata[1]}<br>label %{customdata[2]}, predicted %{customdata[3]}<extra></extra>",
             )
         )
     if len(selected):
-        fig.add_trace(outline(coords[selected], "selected", size=7, width=1))
-    fig.update_layout(
-        title=title, height=520, margin=dict(l=0, r=0, t=40, b=0), dragmode="lasso", legend=dict(itemsizing="constant")
-    )
+        colours = {int(p): c for (_, mask, c), pos in zip(groups, TRACES, strict=True) for p in pos[np.isin(pos, selected)]}
+        fig.add_trace(
+            go.Scattergl(
+                x=coords[selected, 0],
+                y=coords[selected, 1],
+                mode="markers",
+                name="selected",
+                hoverinfo="skip",
+                marker=dict(size=7, color=[colours[int(p)] for p in selected], line=dict(width=1, color="#ff8c00")),
+            )
+        )
+    fig.update_layout(height=520, margin=dict(l=0, r=0, t=34, b=0), dragmode="lasso", legend=dict(itemsizing="constant"))
     return fig
 
 
@@ -87,16 +98,16 @@ widgets.min_width("emb_right", 380)
 with st.container(horizontal=True):  # the two maps wrap one under the other on a narrow screen
     left, right = st.container(key="emb_left"), st.container(key="emb_right")
 with left:
+    st.markdown("**The bottleneck network's 2-unit layer**")  # titles above the plot: the toolbar never covers them
     ev1 = widgets.show(
-        scatter(emb["bottleneck"], "bottleneck network's 2-unit layer"),
+        scatter(emb["bottleneck"]),
         key="emb_bottleneck",
         on_select="rerun",
         selection_mode=("box", "lasso"),
     )
 with right:
-    ev2 = widgets.show(
-        scatter(emb["tsne"], "t-SNE of the pixels"), key="emb_tsne", on_select="rerun", selection_mode=("box", "lasso")
-    )
+    st.markdown("**t-SNE of the pixels**")
+    ev2 = widgets.show(scatter(emb["tsne"]), key="emb_tsne", on_select="rerun", selection_mode=("box", "lasso"))
 
 # Whichever map's selection changed since the last run decides the selection shown in both.
 changed = None
@@ -110,17 +121,22 @@ if changed is not None and changed != selected.tolist():
     st.rerun()
 
 if len(selected):
-    st.subheader(f"{len(selected)} selected digits (outlined in both maps)")
+    st.subheader(f"{len(selected)} selected digits (ringed in orange in both maps)")
     if st.button("Clear selection"):
         st.session_state[SEL_KEY] = []
         st.rerun()
     counts = np.bincount(labels[selected], minlength=10)
-    st.caption("Labels in the selection: " + ", ".join(f"{c}: {n}" for c, n in enumerate(counts) if n))
-    chosen = index[selected]
+    st.caption(
+        "Labels in the selection: "
+        + ", ".join(f"{c}: {n}" for c, n in enumerate(counts) if n)
+        + f". Odd ones first: labels rare in the selection, then digits {model} reads wrong."
+    )
+    ordered = selected[odd_first(labels[selected], preds[selected])]
+    chosen = index[ordered]
     digit_grid(
         chosen,
         "test",
-        [f"#{i} · {labels[p]}→{preds[p]}" for p, i in zip(selected, chosen, strict=True)],
+        [f"#{i} · {labels[p]}→{preds[p]}" for p, i in zip(ordered, chosen, strict=True)],
         key="emb_sel",
         per_page=50,
     )

@@ -10,33 +10,43 @@ import plotly.graph_objects as go
 import streamlit as st
 from PIL import Image, ImageDraw, ImageFont
 
-from mnistdash.figures import CLASS_COLOURS, DIVERGING, grid_axes, outline, title_note
+from mnistdash import panels
+from mnistdash.figures import CLASS_COLOURS, DIVERGING, outline
 from mnistdash.preprocess import load_image, to_mnist_steps
 
 FILM_CELL = 160  # px of each frame's cell in a photo's filmstrip
 
 
-def wrap(name: str) -> str:
-    """Two lines for a long model name, so nine titles fit side by side."""
-    return name.replace("-", "-<br>", 1) if len(name) > 9 else name
-
-
 def probability_bars(probs: dict[str, np.ndarray]) -> go.Figure:
-    """Each model's ten probabilities as bars, side by side, its answer in red."""
+    """Each model's ten probabilities as bars, its answer in red; as many per row as have titles that fit at 800 px."""
     names = list(probs)
-    n = len(names)
+    titles = [f"{name}: <b>{int(probs[name].argmax())}</b>" for name in names]
+    cols = panels.columns_that_fit(titles)
+    rows = -(-len(names) // cols)
+    wrapped = panels.fit(titles, panels.MIN_FIGURE_PX / cols - 4) or titles
+    title_px = max(panels.lines(t) for t in wrapped) * panels.LINE_PX + 4
+    bar_px, tick_px = 90, 18
+    row_px = title_px + bar_px + tick_px
+    paper_h = rows * row_px
     layout, traces, notes = {}, [], []
     for i, name in enumerate(names):
+        r, c = divmod(i, cols)
         suffix = "" if i == 0 else str(i + 1)
-        dom = [i / n + 0.006, (i + 1) / n - 0.006]
+        dom = [c / cols + 0.006, (c + 1) / cols - 0.006]
+        top = 1 - (r * row_px + title_px) / paper_h
         layout[f"xaxis{suffix}"] = dict(
             domain=dom, anchor=f"y{suffix}", tickmode="array", tickvals=list(range(10)), tickfont=dict(size=9), fixedrange=True
         )
         layout[f"yaxis{suffix}"] = dict(
-            anchor=f"x{suffix}", range=[0, 1], showticklabels=i == 0, fixedrange=True, matches=None if i == 0 else "y"
+            domain=[top - bar_px / paper_h, top],
+            anchor=f"x{suffix}",
+            range=[0, 1],
+            showticklabels=c == 0,
+            fixedrange=True,
+            matches=None if i == 0 else "y",
         )
         p = probs[name]
-        top = int(p.argmax())
+        top_class = int(p.argmax())
         traces.append(
             go.Bar(
                 x=list(range(10)),
@@ -44,21 +54,29 @@ def probability_bars(probs: dict[str, np.ndarray]) -> go.Figure:
                 xaxis=f"x{suffix}",
                 yaxis=f"y{suffix}",
                 showlegend=False,
-                marker_color=["#d62728" if c == top else "#9ecae1" for c in range(10)],
+                marker_color=["#d62728" if k == top_class else "#9ecae1" for k in range(10)],
                 hovertemplate=f"{name}<br>class %{{x}}: %{{y:.3f}}<extra></extra>",
             )
         )
-        notes.append(title_note(sum(dom) / 2, 1.0, f"{wrap(name)}: <b>{top}</b>"))
+        notes.append(panels.title_note(sum(dom) / 2, top, wrapped[i]))
     return go.Figure(
-        data=traces, layout=go.Layout(**layout, annotations=notes, height=250, margin=dict(l=0, r=0, t=44, b=0), bargap=0.15)
+        data=traces,
+        layout=go.Layout(
+            **layout,
+            annotations=notes,
+            height=paper_h + panels.MODEBAR_PX,
+            margin=dict(l=0, r=0, t=panels.MODEBAR_PX, b=0),
+            bargap=0.15,
+        ),
     )
 
 
 def overlay_maps(digit: np.ndarray, maps: dict[str, np.ndarray], titles: list[str]) -> go.Figure:
     """Each model's map (own symmetric scale, red toward its answer) with the digit's outline on top."""
     names = list(maps)
-    axes, refs, anchors = grid_axes(len(names), len(names))
-    traces, notes = [], []
+    cols = panels.columns_that_fit(titles)
+    layout, refs, _ = panels.grid_layout(len(names), cols, digit.shape, titles, cell_px=150, colorbar=False)
+    traces = []
     for i, name in enumerate(names):
         m = maps[name]
         zmax = float(np.abs(m).max()) or 1.0
@@ -87,8 +105,7 @@ def overlay_maps(digit: np.ndarray, maps: dict[str, np.ndarray], titles: list[st
                 hoverinfo="skip",
             )
         )
-        notes.append(title_note(*anchors[i], wrap(titles[i])))
-    return go.Figure(data=traces, layout=go.Layout(**axes, annotations=notes, height=200, margin=dict(l=0, r=0, t=10, b=0)))
+    return go.Figure(data=traces, layout=go.Layout(**layout))
 
 
 def map_with_point(codes: np.ndarray, labels: np.ndarray, point: np.ndarray, neighbours: np.ndarray) -> go.Figure:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from mnistdash.ui import cache
 from mnistdash.ui.widgets import digit_image, set_digit
+from mnistdash.ui.zoom import enlarge_picker
 
 
 def digit_grid(indices: np.ndarray, split: str, captions: list[str], key: str, per_page: int = 60) -> None:
@@ -20,6 +21,7 @@ def digit_grid(indices: np.ndarray, split: str, captions: list[str], key: str, p
     start = (page - 1) * per_page
     shown = indices[start : start + per_page]
     images = cache.floats(split)
+    enlarge_picker(images[shown], captions[start : start + len(shown)], key=f"zoom_{key}")
     with st.container(key=f"{key}_grid", horizontal=True):  # fixed-width cells that wrap on a narrow screen
         for j, i in enumerate(int(i) for i in shown):
             with st.container(width=96, gap=None):

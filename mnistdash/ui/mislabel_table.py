@@ -1,4 +1,4 @@
-"""The likely-mislabelled table: rank, thumbnails, a verdict a person sets, and a CSV of the verdicts."""
+"""The likely-mislabelled table: rank, thumbnails, a verdict set in one click, an explain link, a CSV of the verdicts."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ import streamlit as st
 from PIL import Image
 
 from mnistdash import mislabels, store
+from mnistdash.review import VERDICTS, counted, explain_link, verdict_from_ticks
 from mnistdash.ui import cache
 
-VERDICTS = ["", "label wrong", "model wrong", "unsure"]
+# The table's own toolbar would offer a second CSV (of the shown rows, thumbnails and all): hidden, ours stays.
+HIDE_TABLE_CSV = "<style>.st-key-mis_table button[aria-label='Download as CSV'] {display: none;}</style>"
 
 
 def _thumb(image: np.ndarray) -> str:
@@ -43,7 +45,7 @@ def render() -> None:
     st.caption(
         "Test set: the averaged probabilities of the networks, which never saw these digits. Training set: "
         "5-fold cross-validated probabilities (each digit judged by an MLP trained without it). Score = "
-        "p(suspected label) - p(given label). Mark each one; download your marks as CSV. "
+        "p(suspected label) - p(given label). Tick a verdict in one click; download your marks as CSV; explain opens a test digit on the Explain page. "
         f"Same list from the command line: `mnistdash mislabels --split {split} --top {top}`."
     )
     ranking = _ranking(split)
@@ -54,6 +56,7 @@ def render() -> None:
     images, labels = cache.floats(split), cache.split(split).labels
     idx = order[:top]
     marks = st.session_state.setdefault(f"marks_{split}", {})
+    version = st.session_state.setdefault(f"mis_version_{split}", 0)  # a new editor when a verdict replaces another
     frame = pd.DataFrame(
         {
             "digit": [_thumb(images[i]) for i in idx],
@@ -61,27 +64,45 @@ def render() -> None:
             "given": labels[idx],
             "suspected": suspected[idx],
             "score": np.round(score[idx], 3),
-            "verdict": [marks.get(int(i), "") for i in idx],
+            **{v: [marks.get(int(i)) == v for i in idx] for v in VERDICTS},
+            "explain": [explain_link(i, split) for i in idx],
         }
     )
-    edited = st.data_editor(
-        frame,
-        key=f"mis_editor_{split}_{top}",
-        hide_index=True,
-        width="stretch",
-        row_height=60,
-        height=min(620, 64 * len(frame) + 40),
-        disabled=["digit", "index", "given", "suspected", "score"],
-        column_config={
-            "digit": st.column_config.ImageColumn("digit", width="small"),
-            "verdict": st.column_config.SelectboxColumn("verdict", options=VERDICTS, help="label wrong / model wrong"),
-        },
-    )
-    for i, v in zip(edited["index"], edited["verdict"]):
-        if v:
-            marks[int(i)] = v
+    with st.container(key="mis_table"):
+        st.html(HIDE_TABLE_CSV)
+        edited = st.data_editor(
+            frame,
+            key=f"mis_editor_{split}_{top}_{version}",
+            hide_index=True,
+            width="stretch",
+            row_height=60,
+            height=min(620, 64 * len(frame) + 40),
+            disabled=["digit", "index", "given", "suspected", "score", "explain"],
+            column_config={
+                "digit": st.column_config.ImageColumn("digit", width="small"),
+                **{v: st.column_config.CheckboxColumn(v, help=f"one click: {v}", width="small") for v in VERDICTS},
+                "explain": st.column_config.LinkColumn(
+                    "explain",
+                    display_text="explain ↗",
+                    help="Open this test digit on the Explain page (a new tab)",
+                    width="small",
+                ),
+            },
+            column_order=None if split == "test" else [c for c in frame.columns if c != "explain"],
+        )
+    replaced = False
+    for row in edited.to_dict("records"):
+        i = int(row["index"])
+        ticks = [v for v in VERDICTS if row[v]]
+        verdict = verdict_from_ticks(ticks, marks.get(i, ""))
+        replaced |= len(ticks) > 1
+        if verdict:
+            marks[i] = verdict
         else:
-            marks.pop(int(i), None)
+            marks.pop(i, None)
+    if replaced:  # two boxes ticked in a row: keep the new one, redraw the boxes from the verdicts
+        st.session_state[f"mis_version_{split}"] = version + 1
+        st.rerun()
     out = pd.DataFrame(
         [
             {
@@ -97,7 +118,7 @@ def render() -> None:
         columns=["split", "index", "given", "suspected", "score", "verdict"],
     )
     st.download_button(
-        f"Download {len(out)} marks as CSV",
+        f"Download {counted(len(out), 'mark')} as CSV",
         out.to_csv(index=False),
         file_name=f"mnist-{split}-label-review.csv",
         mime="text/csv",

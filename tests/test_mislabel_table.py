@@ -64,4 +64,4 @@ def test_explain_opens_the_digit_named_in_the_url():
     at.query_params["digit"] = "99999"
     at.run()
     assert not at.exception
-    assert any("does not exist" in w.value for w in at.warning)
+    assert any("is not a test digit index" in w.value for w in at.warning)

@@ -22,7 +22,9 @@ def test_click_a_class_in_the_probability_chart_makes_it_b(page, server):
     other = next(c for c in (3, 4, 5) if c not in (pred, runner_up))
     open_page(page, server, "Explain", "exact contributions")
     page.get_by_text(f"and not {runner_up} (its runner-up)").first.wait_for(timeout=60_000)
-    # The cell (logreg-multinomial, class `other`): found through plotly's own axes.
+    # The cell (logreg-multinomial, class `other`): found through plotly's own axes, once the chart is drawn.
+    page.locator(".st-key-explain_probs .js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
+    page.wait_for_function("() => document.querySelector('.st-key-explain_probs .js-plotly-plot')?._fullLayout?._size")
     xy = page.evaluate(
         """([row, col]) => { const gd = document.querySelector('.st-key-explain_probs .js-plotly-plot'); const l = gd._fullLayout;
         const r = gd.getBoundingClientRect();

@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server, wait_idle  # noqa: E402
 
-PAGES = ["", "Weights", "Explain", "Draw", "Errors", "Embedding", "Denoise"]
+PAGES = ["", "Weights", "Explain", "Draw", "Errors", "Embedding", "Denoise", "Linear_lab"]
 
 
 def main():

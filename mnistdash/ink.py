@@ -136,7 +136,10 @@ def digit_mask(mask: np.ndarray, noisy: bool = True) -> tuple[np.ndarray, float]
     off = np.hypot((centres[:, 0] - h / 2) / h, (centres[:, 1] - w / 2) / w)  # 0 at the centre, ~0.7 in a corner
     border = np.array([b[0].start == 0 or b[1].start == 0 or b[0].stop == h or b[1].stop == w for b in boxes])
     length = np.array([max(b[0].stop - b[0].start, b[1].stop - b[1].start) for b in boxes])
-    rule = (length >= RULE_LENGTH * min(h, w)) & (length >= RULE_ASPECT * area / length)  # long and thin
+    wide = np.array([b[1].stop - b[1].start >= 2 * (b[0].stop - b[0].start) for b in boxes])
+    # A ruled line: long, thin and lying flat, on a photo. A drawing has no rules, and a drawn 1 or the bar
+    # of a 7 is just as long and thin.
+    rule = noisy & wide & (length >= RULE_LENGTH * min(h, w)) & (length >= RULE_ASPECT * area / length)
     score = area * (1 - off) * np.where(border, 0.5, 1.0) * ~rule
     if not score.any():
         return np.zeros_like(mask), radius

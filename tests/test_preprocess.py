@@ -107,3 +107,14 @@ def test_enormous_image_is_refused(tmp_path):
     Image.new("L", (6000, 6000), 0).save(buf, format="PNG")
     with pytest.raises(ImageError, match="too large"):
         load_image(buf.getvalue())
+
+
+@pytest.mark.parametrize("width", [8, 10, 14])
+@pytest.mark.parametrize("stroke", [[(140, 40), (140, 240)], [(60, 70), (220, 70)]], ids=["a 1", "the bar of a 7"])
+def test_thin_straight_strokes_on_the_canvas_are_digits_not_ruled_lines(width, stroke):
+    from PIL import ImageDraw
+
+    im = Image.new("RGBA", (280, 280), (0, 0, 0, 255))
+    ImageDraw.Draw(im).line(stroke, fill=(255, 255, 255, 255), width=width)
+    digit = to_mnist(np.asarray(im))
+    assert digit.shape == (28, 28) and digit.sum() > 10

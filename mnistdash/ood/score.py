@@ -30,11 +30,14 @@ def reconstruction_error(denoiser, x: np.ndarray) -> np.ndarray:
 
 def knn_distance(bank: np.ndarray, h: np.ndarray, k: int = K, batch: int = 2000) -> np.ndarray:
     """(N,) cosine distance of each unit row of `h` (N, D) to its k-th nearest row of `bank` (B, D)."""
-    out = np.empty(len(h), np.float32)
-    for i in range(0, len(h), batch):
-        sim = h[i : i + batch] @ bank.T  # (n, B)
-        out[i : i + batch] = 1.0 - np.partition(sim, -k, axis=1)[:, -k]
-    return out
+    import torch  # torch's one thread here, not numpy's BLAS threads, which crawl on a busy machine
+
+    bank_t, out = torch.from_numpy(np.require(bank, np.float32, ["C"])), []
+    with torch.inference_mode():
+        for i in range(0, len(h), batch):
+            sim = torch.from_numpy(np.require(h[i : i + batch], np.float32, ["C"])) @ bank_t.T  # (n, B)
+            out.append(1.0 - torch.topk(sim, k, dim=1).values[:, -1])
+    return torch.cat(out).numpy() if out else np.zeros(0, np.float32)
 
 
 @dataclass

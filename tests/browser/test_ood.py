@@ -49,6 +49,6 @@ def test_an_uploaded_scribble_is_not_a_digit(page, server, tmp_path):
     assert "only a guess" in notice.inner_text()
     assert page.get_by_test_id("draw-verdict").count() == 1  # the guesses stay visible
     page.get_by_text('How the "not a digit" check is measured').click()
-    page.get_by_text("refused by preprocessing").first.wait_for(timeout=30_000)
+    page.get_by_text("count as caught").first.wait_for(timeout=30_000)
     assert page.locator("img[alt^='a non-digit (noise)']").count() >= 1
     assert_no_errors(page)

@@ -6,6 +6,7 @@ import pytest
 
 from mnistdash.ood.nondigits import make_images
 from tests.browser.conftest import assert_no_errors, open_page, wait_idle
+from tests.browser.test_a11y import audit
 
 pytestmark = pytest.mark.browser
 
@@ -51,4 +52,7 @@ def test_an_uploaded_scribble_is_not_a_digit(page, server, tmp_path):
     page.get_by_text('How the "not a digit" check is measured').click()
     page.get_by_text("count as caught").first.wait_for(timeout=30_000)
     assert page.locator("img[alt^='a non-digit (noise)']").count() >= 1
+    page.get_by_text("count as caught").first.scroll_into_view_if_needed()
+    page.screenshot(path="/tmp/ood-measured.png", full_page=False)
+    assert not audit(page)  # the red notice and the examples pass axe too
     assert_no_errors(page)

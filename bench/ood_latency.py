@@ -18,7 +18,7 @@ names = [n for n in CLASSIFIERS if n in models]
 digits = load_split("test").floats()[:60]
 
 
-def timed(with_score: bool) -> float:
+def timed(digit: np.ndarray, with_score: bool) -> float:
     start = time.perf_counter()
     read_digit(models, digit, names, scorer=scorer if with_score else None)
     return 1000 * (time.perf_counter() - start)
@@ -26,7 +26,7 @@ def timed(with_score: bool) -> float:
 
 pairs = []  # (without, with) per digit, interleaved so that the machine's load hits both alike
 for i, digit in enumerate(digits):
-    pair = (timed(False), timed(True))
+    pair = (timed(digit, False), timed(digit, True))
     if i >= 10:  # the first ten warm up
         pairs.append(pair)
 without, with_score = np.array(pairs).T

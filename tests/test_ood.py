@@ -108,3 +108,26 @@ def test_predict_without_the_artifact_still_predicts(store_copy, tmp_path, test_
     assert row["digit_score"] is None and row["not_a_digit"] is None and isinstance(row["label"], int)
     notices = [line for line in out.stderr.splitlines() if "no digit score" in line]
     assert len(notices) == 1 and "Traceback" not in out.stderr
+
+
+def _notice_app(score, flagged):
+    import numpy as np
+
+    from mnistdash.live import Reading
+    from mnistdash.ui import ood
+
+    ood.show_notice(Reading(digit=np.zeros((28, 28), np.float32), digit_score=score, not_a_digit=flagged))
+
+
+@pytest.mark.parametrize(
+    "score,flagged,expect",
+    [(None, None, "No digit-likeness check"), (-30.0, True, "This does not look like a digit"), (3.0, False, "Looks like a digit")],
+)
+def test_draw_notice_says_what_the_score_says(score, flagged, expect):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_notice_app, args=(score, flagged)).run(timeout=60)
+    assert not at.exception
+    text = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption])
+    assert expect in text
+    assert ("only a guess" in text) == bool(flagged)

@@ -91,6 +91,11 @@ def build_artifacts(train: Split, test: Split, models_dir: str | Path | None = N
         store.save_artifact("denoise", denoise_table(models, small, levels=(0.0, 0.5) if quick else NOISE_LEVELS), models_dir)
     if only is None or "trust" not in have or any(n in only for n in CLASSIFIERS):
         build_trust(models, test, models_dir, quick)
+    from mnistdash.ood.build import OOD_KEY, build_ood
+    from mnistdash.ood.score import NEEDS
+
+    if only is None or OOD_KEY not in have or any(n in only for n in NEEDS):
+        build_ood(models, train, test, models_dir, quick)
     if only is None or "cv-train" not in have:
         from mnistdash.mislabels import cross_val_proba
 

@@ -28,7 +28,8 @@ def _parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("train", help="rebuild the models and artifacts from the data, with fixed seeds")
     t.add_argument(
-        "--only", nargs="+", metavar="NAME", choices=ALL_MODELS + ("lab",), help="train only these models ('lab': the Linear lab)"
+        "--only", nargs="+", metavar="NAME", choices=ALL_MODELS + ("lab", "ood"),
+        help="train only these models ('lab': the Linear lab; 'ood': the digit score)",
     )
     t.add_argument("--quick", action="store_true", help="2,000 training digits, one epoch: for tests and smoke runs")
     t.add_argument("--data-dir", type=Path, default=None, help="a folder of IDX or Kannada-MNIST npz files")
@@ -103,18 +104,46 @@ def _predict(args) -> int:
     start = time.perf_counter()
     probs = model.predict_proba(digits)
     seconds = time.perf_counter() - start
+    scores, threshold = _digit_scores(digits, args.models_dir)
     out = [
-        {"image": str(path), "model": args.model, "label": int(p.argmax()), "probabilities": [round(float(v), 6) for v in p]}
-        for path, p in zip(args.images, probs)
+        {
+            "image": str(path),
+            "model": args.model,
+            "label": int(p.argmax()),
+            "probabilities": [round(float(v), 6) for v in p],
+            "not_a_digit": None if s is None else bool(s < threshold),
+            "digit_score": None if s is None else round(float(s), 3),
+        }
+        for path, p, s in zip(args.images, probs, scores)
     ]
     if args.json:
         print(json.dumps(out, indent=2))
     else:
         for row in out:
             top = sorted(enumerate(row["probabilities"]), key=lambda kv: -kv[1])[:3]
-            print(f"{row['image']}: {row['label']}  ({', '.join(f'{k}: {v:.3f}' for k, v in top)})")
+            warn = (
+                f"  WARNING: not a digit? digit score {row['digit_score']:.1f} < {threshold:.1f}; the label is a guess"
+                if row["not_a_digit"]
+                else ""
+            )
+            print(f"{row['image']}: {row['label']}  ({', '.join(f'{k}: {v:.3f}' for k, v in top)}){warn}")
     print(f"{args.model}: {1000 * seconds / len(out):.2f} ms per image after loading", file=sys.stderr)
     return 0
+
+
+def _digit_scores(digits, models_dir) -> tuple[list, float]:
+    """Each digit's digit score (None for all, with a one-line notice, when the score cannot be loaded) and the threshold."""
+    from mnistdash import store, zoo
+    from mnistdash.ood.build import load_scorer
+    from mnistdash.ood.score import NEEDS
+
+    try:
+        scorer = load_scorer(models_dir)
+        models = {n: zoo.load(n, models_dir) for n in NEEDS}
+    except store.StoreError as exc:
+        print(f"mnistdash: notice: no digit score ({exc})", file=sys.stderr)
+        return [None] * len(digits), float("nan")
+    return list(scorer.score(models, digits)), scorer.threshold
 
 
 def _mislabels(args) -> int:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mnistdash.explain import METHODS
+from mnistdash.ood.score import NEEDS
 from mnistdash.preprocess import to_mnist
 from mnistdash.zoo.linear import LinearModel
 
@@ -17,12 +18,15 @@ class Reading:
     probs: dict[str, np.ndarray] = field(default_factory=dict)  # model -> (10,)
     maps: dict[str, np.ndarray] = field(default_factory=dict)  # model -> (28, 28) for its predicted class
     code: np.ndarray | None = None  # (2,) position on the bottleneck's map
+    digit_score: float | None = None  # higher = more like a training digit (None: no scorer or its models)
+    not_a_digit: bool | None = None  # the score below its calibrated threshold
 
 
 def read_digit(
-    models: dict, image, classifiers: list[str], net_method: str = "input-x-gradient", with_maps: bool = True
+    models: dict, image, classifiers: list[str], net_method: str = "input-x-gradient", with_maps: bool = True, scorer=None
 ) -> Reading:
-    """Canvas RGBA array, upload or (28, 28) digit -> every classifier's reading (raises ImageError if blank)."""
+    """Canvas RGBA array, upload or (28, 28) digit -> every classifier's reading (raises ImageError if blank),
+    with its digit score and verdict when a `scorer` (mnistdash.ood.score.DigitScorer) and its models are there."""
     digit = image if getattr(image, "shape", None) == (28, 28) else to_mnist(image)
     reading = Reading(digit=digit)
     for name in classifiers:
@@ -32,6 +36,9 @@ def read_digit(
         if with_maps:
             method = "exact" if isinstance(model, LinearModel) else net_method
             reading.maps[name] = METHODS[method](model).attribute(digit[None], [int(p.argmax())])[0]
+    if scorer is not None and all(n in models for n in NEEDS):
+        reading.digit_score = float(scorer.score(models, digit[None])[0])
+        reading.not_a_digit = bool(scorer.flags(reading.digit_score))
     if "bottleneck" in models:
         from mnistdash.artifacts import bottleneck_codes
 

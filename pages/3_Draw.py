@@ -7,7 +7,7 @@ from mnistdash.config import CLASSIFIERS
 from mnistdash.explain import CAPTUM_METHODS, METHODS
 from mnistdash.live import nearest, read_digit
 from mnistdash.preprocess import ImageError
-from mnistdash.ui import cache, canvas, draw, widgets
+from mnistdash.ui import cache, canvas, draw, ood, widgets
 from mnistdash.ui.verdict import show_verdict
 from mnistdash.verdict import accuracies, verdict
 
@@ -57,7 +57,7 @@ with st.container(horizontal=True, gap="medium", key="draw_top"):
     reading = None
     if image is not None and names:
         try:
-            reading = read_digit(models, image, names, net_method=method)
+            reading = read_digit(models, image, names, net_method=method, scorer=ood.scorer())
         except ImageError as exc:
             problem = f"{exc}." if "no digit" in str(exc) else str(exc)
 
@@ -65,6 +65,7 @@ with st.container(horizontal=True, gap="medium", key="draw_top"):
         if reading is None:
             st.info(problem or "No classifier could be loaded.", icon="✏️")
         else:
+            ood.show_notice(reading)
             c1, c2 = st.columns([1, 2])
             with c1:
                 widgets.digit_image(reading.digit, "what the models see (28x28)", alt="your digit as the models see it, 28 by 28 pixels", px=140)
@@ -101,3 +102,5 @@ if reading is not None:
                     label = int(cache.split("test").labels[i])
                     with st.container(width=90, gap=None):
                         widgets.digit_image(cache.floats("test")[i], f"#{i}: {label}", alt=f"test digit {i}, labelled {label}")
+
+ood.show_measurement()

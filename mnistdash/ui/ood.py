@@ -1,0 +1,93 @@
+"""The Draw page's "not a digit" notice and the measurement of the digit score behind it."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from mnistdash import store
+from mnistdash.ood.build import OOD_KEY, load_scorer
+from mnistdash.ood.score import FEATURES, NEEDS
+from mnistdash.ui import cache, widgets
+
+NOTICE_COLOUR = "#b00020"  # dark red: 6.5:1 on white
+
+
+@st.cache_resource(show_spinner=False)
+def scorer_or_reason():
+    """The committed digit scorer, or the one-line reason it cannot be loaded."""
+    try:
+        return load_scorer()
+    except store.StoreError as exc:
+        return str(exc)
+
+
+def scorer():
+    """The digit scorer for read_digit, or None (then readings carry no score)."""
+    s = scorer_or_reason()
+    return None if isinstance(s, str) else s
+
+
+def show_notice(reading) -> None:
+    """Above the verdict: a prominent "not a digit" box when the score is below its threshold (the guesses
+    stay, marked as guesses), else one quiet line with the score; hook: data-testid 'ood-notice', data-state."""
+    s = scorer_or_reason()
+    if isinstance(s, str) or reading.digit_score is None:
+        why = s if isinstance(s, str) else f"it needs the {' and '.join(NEEDS)} models"
+        st.caption(f"No digit-likeness check: {why}")
+        return
+    figure = f"digit score {reading.digit_score:.1f}, threshold {s.threshold:.1f}"
+    if reading.not_a_digit:
+        st.markdown(
+            f"<div data-testid='ood-notice' data-state='not-a-digit' role='alert' style='border:3px solid {NOTICE_COLOUR};"
+            f"border-radius:8px;padding:8px 12px;margin-bottom:8px;color:{NOTICE_COLOUR}'>"
+            f"<div style='font-size:26px;font-weight:700'>This does not look like a digit</div>"
+            f"<div>It is unlike the training digits ({figure}): every answer below is only a guess.</div></div>",
+            unsafe_allow_html=True,
+        )
+    else:
+        st.markdown(
+            f"<div data-testid='ood-notice' data-state='digit' style='font-size:0.85rem'>Looks like a digit ({figure}).</div>",
+            unsafe_allow_html=True,
+        )
+
+
+def show_measurement() -> None:
+    """How well the score separates test digits from the non-digits made here: AUROC, share flagged, examples."""
+    art = cache.artifact(OOD_KEY)
+    with st.expander("How the \"not a digit\" check is measured", expanded=False):
+        if isinstance(art, str):
+            st.caption(f"No measurement: {art}")
+            return
+        st.markdown(
+            f"The digit score adds up two signs of an unfamiliar input, each standardized on training digits: "
+            f"{' and '.join(FEATURES)} (the 5th nearest of {len(art['bank']):,} training digits in the cnn's dense layer). "
+            f"Its threshold keeps 99% of held-out training digits; it flags "
+            f"**{100 * float(art['test_flagged'][0]):.1f}%** of {int(art['test_n'][0]):,} MNIST test digits."
+        )
+        rows = [
+            {
+                "kind": str(k),
+                "AUROC (digits vs these)": float(a),
+                "flagged": f"{100 * float(f):.1f}%",
+                "refused by preprocessing": int(r),
+            }
+            for k, a, f, r in zip(art["kinds"], art["auroc"], art["flagged"], art["refused"])
+        ]
+        st.dataframe(rows, hide_index=True, column_config={"AUROC (digits vs these)": st.column_config.NumberColumn(format="%.3f")})
+        st.caption(
+            f"{int(art['per_kind'][0])} seeded images per kind, half dark ink on light paper, read like uploads; "
+            "those preprocessing refuses (\"no digit found\") count as caught."
+        )
+        threshold = float(art["threshold"][0])
+        for kind, images, scores in zip(art["kinds"], art["examples"], art["example_scores"]):
+            st.markdown(f"**{kind}**")
+            with st.container(horizontal=True):
+                for image, score in zip(images, scores):
+                    if np.isnan(score):
+                        continue
+                    caught = "flagged" if score < threshold else "missed"
+                    with st.container(width=90, gap=None):
+                        widgets.digit_image(
+                            image.astype(np.float32), f"{score:.1f} ({caught})", alt=f"a non-digit ({kind}), score {score:.1f}, {caught}"
+                        )

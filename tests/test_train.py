@@ -50,4 +50,4 @@ def test_augment_noise_is_seeded_clipped_and_on_a_share_of_the_batch():
     assert a.min() >= 0 and a.max() <= 1
     background = (a[:, 0, :4, :4] > 0).flatten(1).any(1)  # noise lights the empty corner
     assert 0.3 < background.float().mean() < 0.7  # on about half the batch
-    assert (plain[:, 0, :4, :4] == 0).all()
+    assert (plain[:, 0, :4, :4] > 0).flatten(1).any(1).float().mean() < 0.05  # without noise: hardly any

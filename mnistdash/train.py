@@ -47,8 +47,9 @@ class TrainConfig:
 TRAIN: dict[str, TrainConfig] = {
     "mlp": TrainConfig(epochs=25, batch=128, lr=2e-3, weight_decay=1e-4),
     "mlp-deep": TrainConfig(epochs=30, batch=128, lr=2e-3, weight_decay=1e-4, augment=True, label_smoothing=0.05),
-    "cnn": TrainConfig(epochs=12, batch=128, lr=3e-3, weight_decay=5e-4, augment=True, label_smoothing=0.1, bf16=True,
-                       noise=0.7, noise_share=0.5),
+    "cnn": TrainConfig(
+        epochs=12, batch=128, lr=3e-3, weight_decay=5e-4, augment=True, label_smoothing=0.1, bf16=True, noise=0.7, noise_share=0.5
+    ),
     "bottleneck": TrainConfig(epochs=30, batch=128, lr=2e-3, weight_decay=1e-4, augment=True),
     "denoiser": TrainConfig(epochs=25, batch=128, lr=2e-3, weight_decay=0.0),
 }
@@ -154,7 +155,8 @@ def train_all(
     from mnistdash.artifacts import build_artifacts
     from mnistdash.lab.build import build_lab
 
-    torch.set_num_threads(int(os.environ.get("MNISTDASH_TRAIN_THREADS", 2)))  # 1 is faster on a busy machine
+    threads = os.environ.get("MNISTDASH_TRAIN_THREADS", "2")  # 1 is faster on a busy machine
+    torch.set_num_threads(int(threads) if threads.isdigit() and int(threads) > 0 else 2)
     names = [n for n in only if n != "lab"] if only else list(ALL_MODELS)
     train, test = load_split("train", data_dir), load_split("test", data_dir)
     if quick:

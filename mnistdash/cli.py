@@ -40,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     e = sub.add_parser("evaluate", help="recompute every model's test accuracy from the data")
     e.add_argument("--json", action="store_true")
     e.add_argument("--data-dir", type=Path, default=None)
+    e.add_argument("--noise", type=float, default=None, metavar="SIGMA", help="also score noisy test digits (sigma on [0, 1])")
 
     pr = sub.add_parser("predict", help="label and probabilities for image files")
     pr.add_argument("images", nargs="+", type=Path)
@@ -83,7 +84,9 @@ def _trust(args) -> int:
 def _evaluate(args) -> int:
     from mnistdash.evaluate import evaluate_all, format_table
 
-    rows = evaluate_all(args.data_dir, args.models_dir)
+    if args.noise is not None and not 0 <= args.noise <= 1:
+        raise UsageError(f"--noise must be a sigma between 0 and 1, not {args.noise:g}")
+    rows = evaluate_all(args.data_dir, args.models_dir, noise=args.noise)
     print(json.dumps(rows, indent=2) if args.json else format_table(rows))
     return 0
 

@@ -64,6 +64,9 @@ def test_predict_bad_inputs_exit_2_with_one_line(tmp_path):
         (["frobnicate"], "invalid choice"),
         (["mislabels", "--top", "0"], "--top must be at least 1"),
         (["evaluate", "--data-dir", "/nonexistent"], "data directory not found"),
+        (["evaluate", "--noise", "-0.1"], "--noise must be a sigma between 0 and 1"),
+        (["evaluate", "--noise", "nan"], "--noise must be a sigma between 0 and 1"),
+        (["evaluate", "--noise", "loud"], "invalid float value"),
     ],
 )
 def test_bad_arguments_exit_2(tmp_path, args, message):
@@ -89,3 +92,24 @@ def test_mislabels_cli_lists_suspects(quick_store):
     assert len(rows) == 5
     assert all(r["given"] != r["suspected"] for r in rows)
     assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
+
+
+def test_evaluate_noise_scores_every_model_on_noisy_digits(quick_store):
+    from mnistdash.config import ALL_MODELS, CLASSIFIERS
+
+    out = run("--models-dir", str(quick_store), "evaluate", "--noise", "0.5", "--json")
+    assert out.returncode == 0, out.stderr
+    rows = {r["model"]: r for r in json.loads(out.stdout)}
+    assert set(rows) == set(ALL_MODELS)
+    for name in CLASSIFIERS:
+        row = rows[name]
+        assert row["noise_sigma"] == 0.5 and 0 <= row["noisy_accuracy"] <= 1, name
+    assert sum(rows[n]["noisy_accuracy"] < rows[n]["accuracy"] for n in CLASSIFIERS) >= len(CLASSIFIERS) - 1  # noise hurts
+    assert rows["denoiser"]["noisy_accuracy"] == rows["denoiser"]["mlp_denoised"]
+    table = run("--models-dir", str(quick_store), "evaluate", "--noise", "0.5")
+    assert table.returncode == 0, table.stderr
+    lines = table.stdout.splitlines()
+    assert "sigma 0.5" in lines[0]
+    for name in ALL_MODELS:
+        line = next(line for line in lines if line.split()[0] == name)
+        assert line.count("%") >= 3, line  # clean, noisy and manifest accuracy (the denoiser: its note)

@@ -41,3 +41,15 @@ def test_manifest_records_provenance():
     for name, entry in manifest["models"].items():
         assert entry["data_sha256"] == data_checksum(), name
         assert entry["quick"] is False and entry["n_train"] == 60000
+
+
+def test_cnn_survives_the_denoise_pages_noise(test_split):
+    """Without the denoiser, the cnn reads >= 97% of test digits with Gaussian noise sigma 0.5 (clipped,
+    seeded: the Denoise page's noise) and keeps >= 99.6% of the clean ones."""
+    from mnistdash.config import DENOISE_SIGMA
+    from mnistdash.data import noisy
+    from mnistdash.zoo import accuracy, load
+
+    cnn, x = load("cnn"), test_split.floats()
+    assert accuracy(cnn, x, test_split.labels) >= 0.996
+    assert accuracy(cnn, noisy(x, DENOISE_SIGMA), test_split.labels) >= 0.97

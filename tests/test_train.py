@@ -35,3 +35,19 @@ def test_train_on_kannada_npz_layout_is_seeded(tmp_path):
     manifest = store.read_manifest(tmp_path / "a")
     assert manifest["models"]["mlp"]["n_train"] == 600
     assert store.load_artifact("probs-mlp", tmp_path / "a")["test"].shape == (200, 10)
+
+
+def test_augment_noise_is_seeded_clipped_and_on_a_share_of_the_batch():
+    import torch
+
+    from mnistdash.train import augment
+
+    x = torch.from_numpy(load_split("test").floats()[:400]).unsqueeze(1)
+    a = augment(x, torch.Generator().manual_seed(1), noise=0.6, noise_share=0.5)
+    b = augment(x, torch.Generator().manual_seed(1), noise=0.6, noise_share=0.5)
+    plain = augment(x, torch.Generator().manual_seed(1))
+    assert torch.equal(a, b)  # the training generator decides everything
+    assert a.min() >= 0 and a.max() <= 1
+    background = (a[:, 0, :4, :4] > 0).flatten(1).any(1)  # noise lights the empty corner
+    assert 0.3 < background.float().mean() < 0.7  # on about half the batch
+    assert (plain[:, 0, :4, :4] > 0).flatten(1).any(1).float().mean() < 0.05  # without noise: hardly any

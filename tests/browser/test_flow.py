@@ -177,8 +177,8 @@ def test_errors_cell_stays_outlined_and_a_second_click_keeps_it(page, server):
 
 
 def test_errors_link_with_a_cell(page, server):
-    open_page(page, server, "Errors?model=cnn&split=test&cell=3-5", "True 3, predicted 5")
-    assert _outlined(page) == [[3, 5]]
+    open_page(page, server, "Errors?model=cnn&split=test&cell=5-3", "True 5, predicted 3")
+    assert _outlined(page) == [[5, 3]]
     assert "cnn on the test set" in page.get_by_test_id("stMain").inner_text()
     assert_no_errors(page)
 

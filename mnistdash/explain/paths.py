@@ -28,7 +28,7 @@ class PathIntegral:
     """One image's integrated gradients and how well they add up."""
 
     map: np.ndarray  # (28, 28) float32 attribution
-    steps: int  # gradients taken along the path
+    steps: int  # gradients computed along the path (a halved interval's old one is dropped)
     total: float  # sum of the map
     delta: float  # f(x) - f(black) for the target
     met: bool  # whether the gap is within the tolerance asked for
@@ -79,13 +79,14 @@ def integrate(
     f_lo, f_hi = f_edges[:-1], f_edges[1:]
     f_mid, grads = _gradients_at(module, x, target, (lo + hi) / 2)
     flat_x = x.double().reshape(-1)
+    taken = start
     while True:
         along = (grads.reshape(len(grads), -1) @ flat_x).numpy()  # (K,) the gradient along the path
         err = (f_hi - f_lo) - (hi - lo) * along  # each interval's completeness error; they sum to the gap
-        if abs(err.sum()) <= goal or len(lo) >= max_steps:
+        if abs(err.sum()) <= goal or taken + 2 > max_steps:
             break
         split = np.abs(err) >= SPLIT_SHARE * np.abs(err).max()
-        room = (max_steps - len(lo)) // 2  # halving an interval adds one gradient
+        room = (max_steps - taken) // 2  # halving an interval costs two new gradients
         if split.sum() > room:
             split[np.argsort(-np.abs(err))[room:]] = False
         if not split.any():
@@ -93,6 +94,7 @@ def integrate(
         mid = (lo[split] + hi[split]) / 2
         new_lo, new_hi = np.concatenate([lo[split], mid]), np.concatenate([mid, hi[split]])
         new_f, new_g = _gradients_at(module, x, target, (new_lo + new_hi) / 2)
+        taken += len(new_lo)
         keep = ~split
         lo, hi = np.concatenate([lo[keep], new_lo]), np.concatenate([hi[keep], new_hi])
         f_lo = np.concatenate([f_lo[keep], f_lo[split], f_mid[split]])
@@ -103,4 +105,4 @@ def integrate(
     attribution = (x.double() * (widths * grads).sum(0)).float()
     total = float(attribution.double().sum())
     met = abs(total - delta) <= goal
-    return PathIntegral(attribution.numpy(), len(lo), total, delta, met)
+    return PathIntegral(attribution.numpy(), taken, total, delta, met)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import math
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +16,7 @@ from mnistdash.config import DATA_DIR, IMAGE_SIZE, N_CLASSES, SEED
 
 IDX_IMAGES_MAGIC = 2051
 IDX_LABELS_MAGIC = 2049
+MAX_IDX_DIMS = 8  # images are (N, 28, 28), labels (N,); numpy itself stops at 64
 IDX_NAMES = {
     "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
     "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
@@ -53,7 +57,7 @@ def _read_bytes(path: Path) -> bytes:
     if raw[:2] == b"\x1f\x8b":
         try:
             return gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             raise DataError(f"{path}: damaged gzip stream ({exc})") from None
     return raw
 
@@ -71,10 +75,12 @@ def read_idx(path: str | Path, expect_magic: int | None = None) -> np.ndarray:
         raise DataError(f"{path}: IDX magic {magic}, expected {expect_magic}")
     ndim = raw[3]
     header = 4 + 4 * ndim
-    if ndim == 0 or len(raw) < header:
+    if ndim == 0 or ndim > MAX_IDX_DIMS:
+        raise DataError(f"{path}: IDX header says {ndim} dimensions; an image or label file has 1 to {MAX_IDX_DIMS}")
+    if len(raw) < header:
         raise DataError(f"{path}: truncated IDX header")
     dims = [int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
-    count = int(np.prod(dims))
+    count = math.prod(dims)  # exact: numpy's product of large dims would overflow
     if len(raw) - header != count:
         raise DataError(f"{path}: truncated or padded: header says {dims} = {count} bytes, file has {len(raw) - header}")
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims).copy()
@@ -113,12 +119,29 @@ def _find(data_dir: Path, name: str) -> Path | None:
 
 
 def _load_npz_array(path: Path) -> np.ndarray:
+    """The first (or `arr_0`) array of an npz file, checked to hold finite real numbers."""
     try:
-        with np.load(path, allow_pickle=False) as npz:
+        npz = np.load(path, allow_pickle=False)
+        if not isinstance(npz, np.lib.npyio.NpzFile):
+            raise ValueError("a plain .npy array, not an npz archive")
+        with npz:
             key = "arr_0" if "arr_0" in npz.files else npz.files[0]
-            return npz[key]
-    except (OSError, ValueError, KeyError, IndexError) as exc:
-        raise DataError(f"{path}: not a readable npz file ({exc})") from None
+            array = npz[key]
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        IndexError,
+        EOFError,
+        zipfile.BadZipFile,
+        zlib.error,
+        NotImplementedError,
+        RuntimeError,
+    ) as exc:
+        raise DataError(f"{path}: not a readable npz file ({exc or type(exc).__name__})") from None
+    if array.dtype.kind not in "biuf" or (array.dtype.kind == "f" and not np.isfinite(array).all()):
+        raise DataError(f"{path}: holds {array.dtype} values; expected finite real numbers")
+    return array
 
 
 def load_split(split: str, data_dir: str | Path | None = None) -> Split:

@@ -102,6 +102,8 @@ def otsu(values: np.ndarray) -> float:
     mu = np.cumsum(p * (edges[:-1] + edges[1:]) / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         between = (mu[-1] * w0 - mu) ** 2 / (w0 * (1 - w0))
+    if not np.isfinite(between).any():  # a single value throughout: nothing to separate
+        return 0.5
     return float(edges[int(np.nanargmax(between)) + 1])
 
 

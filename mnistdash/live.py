@@ -22,12 +22,19 @@ class Reading:
     not_a_digit: bool | None = None  # the score below its calibrated threshold
 
 
+def _is_digit(image) -> bool:
+    """A (28, 28) float array in [0, 1] is taken as a digit already; anything else is preprocessed."""
+    if not isinstance(image, np.ndarray) or image.shape != (28, 28) or image.dtype.kind != "f":
+        return False
+    return bool(np.isfinite(image).all() and image.min() >= 0 and image.max() <= 1)
+
+
 def read_digit(
     models: dict, image, classifiers: list[str], net_method: str = "input-x-gradient", with_maps: bool = True, scorer=None
 ) -> Reading:
     """Canvas RGBA array, upload or (28, 28) digit -> every classifier's reading (raises ImageError if blank),
     with its digit score and verdict when a `scorer` (mnistdash.ood.score.DigitScorer) and its models are there."""
-    digit = image if getattr(image, "shape", None) == (28, 28) else to_mnist(image)
+    digit = image if _is_digit(image) else to_mnist(image)
     reading = Reading(digit=digit)
     for name in classifiers:
         model = models[name]

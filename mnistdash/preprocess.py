@@ -25,6 +25,7 @@ MAX_BYTES = 20 * 1024 * 1024
 MIN_CONTRAST = 0.08  # ink darker than the paper by less than this is a blank page
 WORK_SIDE = 640  # photos are read at most this large: plenty for a digit, fast to flatten
 MIN_INK_PIXELS = 4  # fewer pixels of ink than this is a speck, not a digit
+MIN_IMAGE_SIDE = 8  # pixels: a smaller image cannot hold a legible digit
 MIN_SIDE = 0.02  # a digit spans at least this fraction of the image's shorter side
 NO_DIGIT = "no digit found: the image is blank; draw or upload a digit"
 IMAGE_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"RIFF", b"II*\x00", b"MM\x00*")
@@ -82,9 +83,14 @@ def to_gray(image: Image.Image | np.ndarray) -> np.ndarray:
         arr = np.asarray(image)
     else:
         arr = np.asarray(image)
+    if arr.size == 0 or arr.dtype.kind not in "biuf":
+        raise ImageError(f"image has shape {arr.shape} and type {arr.dtype}; expected pixel values 0-255 or 0-1")
     arr = arr.astype(np.float32)
-    if arr.size and arr.max() > 1.0:
+    if not np.isfinite(arr).all():
+        raise ImageError("image has pixel values that are not numbers (NaN or infinity); pass values 0-255 or 0-1")
+    if arr.max() > 1.0:
         arr = arr / 255.0
+    arr = np.clip(arr, 0.0, 1.0)
     if arr.ndim == 2:
         return arr
     if arr.ndim != 3 or arr.shape[2] not in (1, 3, 4):
@@ -146,7 +152,13 @@ def _centred(crop: np.ndarray) -> np.ndarray:
 
 def to_mnist_steps(image: Image.Image | np.ndarray, threshold: float | None = None, invert: bool = False) -> Steps:
     """Any image -> every step to its (28, 28) digit; `threshold` (0-1) and `invert` override the automatic ones."""
-    original = _working_size(to_gray(image))
+    gray = to_gray(image)
+    if min(gray.shape) < MIN_IMAGE_SIDE:
+        h, w = gray.shape
+        raise ImageError(
+            f"image is {w}x{h} pixels, too small to hold a digit; use one at least {MIN_IMAGE_SIDE} pixels on each side"
+        )
+    original = _working_size(gray)
     light_ink = ink.ink_is_light(original) != invert
     flat, light = ink.flatten(original, light_ink)
     raw = 1.0 - flat  # (H, W) ink strength, 0 on paper

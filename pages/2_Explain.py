@@ -9,7 +9,7 @@ from mnistdash.explain import CAPTUM_METHODS, METHODS
 from mnistdash.figures import mosaic, symmetric_range
 from mnistdash.ui import cache, trust, url, widgets
 from mnistdash.ui.compare import chosen_class, comparison_picker
-from mnistdash.ui.explain_cache import test_attribution, test_ig_gap
+from mnistdash.ui.explain_cache import test_attribution, test_ig
 from mnistdash.ui.zoom import zoomable_mosaic
 
 widgets.page_header("Explain a digit", "Which pixels push each model toward its answer, and away from the one it did not give.")
@@ -155,19 +155,29 @@ if nets and methods:
         gaps = []
         for n in nets:
             pred = int(probs[n].argmax())
-            total, delta = test_ig_gap(n, index, pred)
+            ig = test_ig(n, index, pred)
             gaps.append(
                 {
                     "model": n,
                     "class": pred,
-                    "sum of IG map": f"{total:.4f}",
-                    "f(x) - f(black)": f"{delta:.4f}",
-                    "completeness gap": f"{abs(total - delta):.4f}",
+                    "sum of IG map": f"{ig.total:.4f}",
+                    "f(x) - f(black)": f"{ig.delta:.4f}",
+                    "completeness gap": f"{ig.gap:.4f} ({100 * ig.relative_gap:.2f}%)",
+                    "steps": ig.steps,
+                    "within 1%": "yes" if ig.met else "NO: the map does not add up; read it with care",
                 }
             )
+        missed = [row["model"] for row in gaps if row["within 1%"] != "yes"]
+        ig_method = METHODS["integrated-gradients"]
         st.caption(
-            "Integrated gradients, completeness: the map should sum to the change in the logit from a black image (32 steps)."
+            "Integrated gradients, completeness: the map should sum to the change in the logit from a black image. "
+            f"Steps are added where the sum misses (up to {ig_method.max_steps}, {ig_method.conv_max_steps} for the convnet) "
+            "until the gap is within 1%."
         )
+        if missed:
+            st.warning(
+                f"Integrated gradients do not add up within 1% for {', '.join(missed)} on this digit, even at the step cap."
+            )
         st.dataframe(pd.DataFrame(gaps), hide_index=True, width="stretch")
 
 # ---- Checks of the methods ------------------------------------------------------------------

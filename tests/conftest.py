@@ -57,3 +57,13 @@ def digit_png(image: np.ndarray, path, invert: bool = False, size: int | None = 
         img = img.resize((size, size), Image.Resampling.BILINEAR)
     img.convert(mode).save(path)
     return path
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many generated inputs the property-based tests (tests/test_fuzz.py) ran, per input path."""
+    import sys
+
+    fuzz = next((m for name, m in list(sys.modules.items()) if name.endswith("test_fuzz") and hasattr(m, "CASES")), None)
+    if fuzz is not None and fuzz.CASES:
+        paths = ", ".join(f"{k} {v}" for k, v in fuzz.CASES.items())
+        terminalreporter.write_line(f"fuzz: {sum(fuzz.CASES.values())} generated inputs ran ({paths})")

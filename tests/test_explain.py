@@ -55,10 +55,36 @@ def test_contract_every_network_and_method(committed_models, test_split, name, m
         assert torch.equal(v, before[k]), k
 
 
-def test_integrated_gradients_completeness(committed_models, test_split):
-    for name in ("mlp", "cnn"):
-        total, delta = IntegratedGradientsMethod(committed_models[name]).completeness_gap(test_split.floats()[0], 7)
-        assert abs(total - delta) < 0.05 * abs(delta)
+@pytest.mark.parametrize("name", TORCH_CLASSIFIERS)
+def test_integrated_gradients_add_up_within_one_percent_or_say_so(committed_models, test_split, name):
+    model = committed_models[name]
+    picks = np.random.default_rng(1).choice(len(test_split), 8, replace=False)
+    x = test_split.floats()[picks]
+    targets = model.predict_proba(x).argmax(1)
+    method = IntegratedGradientsMethod(model)
+    results = method.paths(x, targets)
+    for image, t, r in zip(x, targets, results):
+        total, delta = method.completeness_gap(image, int(t), r.map)  # recomputed apart from the quadrature
+        assert total == pytest.approx(r.total, rel=1e-5, abs=1e-5) and delta == pytest.approx(r.delta, rel=1e-5, abs=1e-5)
+        assert r.met == (abs(total - delta) <= 0.01 * abs(delta) + 1e-4), (r.steps, total, delta)  # the flag is honest
+        assert method.start_steps <= r.steps <= (method.conv_max_steps if name == "cnn" else method.max_steps)
+    assert sum(r.met for r in results) >= 7, [(r.steps, r.relative_gap) for r in results]
+
+
+def test_integrated_gradients_add_steps_where_the_sum_misses(committed_models, test_split):
+    model = committed_models["mlp-deep"]
+    x = test_split.floats()
+    hard = [i for i in range(40) if IntegratedGradientsMethod(model).paths(x[i][None], [int(test_split.labels[i])])[0].steps > 16]
+    assert hard, "some digit needs more than the first 16 steps"
+    i, t = hard[0], int(test_split.labels[hard[0]])
+    capped = IntegratedGradientsMethod(model)
+    capped.max_steps = capped.start_steps  # no steps may be added: the gap stays, and is said
+    few = capped.paths(x[i][None], [t])[0]
+    assert few.steps == 16 and not few.met and few.relative_gap > 0.01
+    full = IntegratedGradientsMethod(model).paths(x[i][None], [t])[0]
+    assert full.met and full.relative_gap <= 0.01 and full.gap < few.gap
+    linear = IntegratedGradientsMethod(committed_models["logreg-multinomial"]).paths(x[:3], [0, 1, 2])
+    assert all(r.steps == 16 and r.met for r in linear)  # a constant gradient needs no more
 
 
 def test_randomized_weights_change_the_maps(committed_models, test_split):

@@ -132,3 +132,38 @@ def test_linear_lab_pair_click_and_path_slider():
     at.select_slider(key="lab_step_l2").set_value(0).run()
     after = [m.value for m in at.markdown if m.value.startswith("**λ =")]
     assert not at.exception and before and after and before != after
+
+
+def _ig_table(at: AppTest):
+    return next(d.value for d in at.dataframe if "within 1%" in d.value.columns)
+
+
+def test_explain_ig_table_shows_steps_and_whether_the_map_adds_up():
+    at = run_page("pages/2_Explain.py")
+    table = _ig_table(at)
+    assert len(table) == 4 and (table["steps"] >= 16).all()
+    for gap, met in zip(table["completeness gap"], table["within 1%"]):
+        share = float(gap.split("(")[1].rstrip("%)"))
+        assert (met == "yes") == (share <= 1.0) or share == pytest.approx(1.0, abs=0.01)
+    assert all(m == "yes" for m in table["within 1%"]) == (not at.warning)
+
+
+@pytest.fixture
+def few_ig_steps(monkeypatch):
+    import streamlit as st
+
+    from mnistdash.explain import IntegratedGradientsMethod
+
+    for cap in ("max_steps", "conv_max_steps"):
+        monkeypatch.setattr(IntegratedGradientsMethod, cap, IntegratedGradientsMethod.start_steps)
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()  # the capped maps must not outlive this test
+
+
+def test_explain_says_when_integrated_gradients_miss(few_ig_steps):
+    at = run_page("pages/2_Explain.py")
+    table = _ig_table(at)
+    missed = list(table.loc[table["within 1%"] != "yes", "model"])
+    assert missed, "at 16 steps some network misses 1% on the first digit"
+    assert any(all(m in w.value for m in missed) and "do not add up" in w.value for w in at.warning)

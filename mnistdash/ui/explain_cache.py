@@ -7,19 +7,22 @@ import streamlit as st
 
 from mnistdash.explain import METHODS, IntegratedGradientsMethod
 from mnistdash.explain.checks import randomization_check, randomized_copy, score_against_exact
+from mnistdash.explain.paths import PathIntegral
 from mnistdash.ui import cache
 
 
 @st.cache_data(max_entries=4000, show_spinner=False)
 def test_attribution(model: str, index: int, method: str, target: int) -> np.ndarray:
     """(28, 28) attribution of one test digit for one class."""
+    if method == "integrated-gradients":
+        return test_ig(model, index, target).map
     return METHODS[method](cache.models()[model]).attribute(cache.floats("test")[index][None], [target])[0]
 
 
 @st.cache_data(max_entries=1000, show_spinner=False)
-def test_ig_gap(model: str, index: int, target: int) -> tuple[float, float]:
-    ig = test_attribution(model, index, "integrated-gradients", target)
-    return IntegratedGradientsMethod(cache.models()[model]).completeness_gap(cache.floats("test")[index], target, ig)
+def test_ig(model: str, index: int, target: int) -> PathIntegral:
+    """Integrated gradients of one test digit for one class, with its steps and completeness gap."""
+    return IntegratedGradientsMethod(cache.models()[model]).paths(cache.floats("test")[index][None], [target])[0]
 
 
 @st.cache_resource(show_spinner=False)

@@ -102,3 +102,30 @@ def test_missing_attack_artifact_is_one_line(store_copy):
     with pytest.raises(store.StoreError) as err:
         load_tables(store_copy)
     assert "\n" not in str(err.value) and "mnistdash train" in str(err.value)
+
+
+def test_page_reads_every_model_and_searches_flips():
+    from tests.test_pages import run_page
+
+    at = run_page("pages/8_Adversarial.py", adv_eps=0.2, adv_model="mlp")
+    assert not at.exception, [e.message for e in at.exception]
+    readings = at.dataframe[0].value
+    assert len(readings) == 9 and readings.set_index("model").loc["mlp", "changed?"] == "changed"
+    at.button(key="adv_search").click().run()
+    assert not at.exception and not at.error
+    assert not at.warning, [w.value for w in at.warning]  # the committed tables load
+
+
+def test_page_with_a_missing_artifact_warns_once_and_works(monkeypatch):
+    from mnistdash.ui import attack as ui_attack
+    from tests.test_pages import run_page
+
+    def missing(models_dir=None):
+        raise store.StoreError(f"artifact {ATTACK_KEY!r} is not in models/manifest.json; run `mnistdash train`")
+
+    monkeypatch.setattr(ui_attack, "load_tables", missing)
+    at = run_page("pages/8_Adversarial.py")
+    assert not at.exception and not at.error
+    warnings = [w.value for w in at.warning]
+    assert len(warnings) == 1 and "attack tables are unavailable" in warnings[0] and "\n" not in warnings[0]
+    assert len(at.dataframe[0].value) == 9  # the readings still show

@@ -14,14 +14,16 @@ def test_epsilon_slider_updates_the_readings(page, server):
     open_page(page, server, "Adversarial", TITLE)
     table = page.get_by_test_id("stDataFrame").first
     table.wait_for(timeout=60_000)
-    thumb = page.locator("[class*='st-key-adv_eps'] [role='slider']")
-    before = thumb.get_attribute("aria-valuenow")
+    slider = page.get_by_test_id("stSlider").filter(has_text="Epsilon")
+    value = slider.get_by_test_id("stSliderThumbValue")
+    before = float(value.inner_text())
+    thumb = slider.get_by_role("slider")
     thumb.focus()
     for _ in range(5):
-        page.keyboard.press("ArrowRight")
+        thumb.press("ArrowRight")
     wait_idle(page)
-    after = thumb.get_attribute("aria-valuenow")
-    assert float(after) == pytest.approx(float(before) + 0.05)
-    page.locator(f"img[alt*='at epsilon {float(after):g};']").wait_for(timeout=60_000)  # the new adversarial digit
+    after = float(value.inner_text())
+    assert after == pytest.approx(before + 0.05)
+    page.locator(f"img[alt*='at epsilon {after:g};']").wait_for(timeout=60_000)  # the new adversarial digit
     assert table.is_visible()
     assert_no_errors(page)

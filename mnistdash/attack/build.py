@@ -66,7 +66,7 @@ def build_attack(models: dict, test: Split, models_dir: str | Path | None = None
 def load_tables(models_dir: str | Path | None = None) -> dict[str, np.ndarray]:
     """The saved tables (raises store.StoreError when missing or damaged)."""
     data = store.load_artifact(ATTACK_KEY, models_dir)
-    missing = {"models", "epsilons", "accuracy", "transfer", "denoised", "transfer_eps"} - set(data)
+    missing = {"index", "models", "epsilons", "accuracy", "transfer", "denoised", "transfer_eps"} - set(data)
     if missing:
         raise store.StoreError(f"artifact {ATTACK_KEY!r} lacks {sorted(missing)}; run `mnistdash train --only attack`")
     return data

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from mnistdash import attack, store
-from mnistdash.attack.build import ATTACK_KEY, load_tables
+from mnistdash.attack.build import load_tables
 from mnistdash.explain import METHODS
 from mnistdash.ui import cache, widgets
 
@@ -60,6 +60,7 @@ def flip_chart(flips: dict[str, float | None]) -> go.Figure:
         height=60 + 32 * len(names),
         xaxis_title="smallest epsilon that flips (L-inf)",
         xaxis_range=[0, attack.core.MAX_EPS * 1.15],
+        yaxis_autorange="reversed",
         margin=dict(l=0, r=0, t=10, b=0),
     )
     return fig
@@ -90,8 +91,8 @@ def precomputed_section() -> None:
         st.warning(f"The precomputed attack tables are unavailable: {t}")
         return
     names, eps = [str(n) for n in t["models"]], t["epsilons"]
-    n_digits = cache.manifest().get("artifacts", {}).get(ATTACK_KEY, {}).get("digits", "the sampled")
-    st.subheader(f"Accuracy under PGD (L-inf, 10 steps) on {n_digits} test digits")
+    n_digits = len(t["index"])
+    st.subheader(f"Accuracy under PGD (L-inf, 10 steps) on {n_digits:,} test digits")
     fig = go.Figure(
         [
             go.Scatter(

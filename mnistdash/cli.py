@@ -54,9 +54,9 @@ def _parser() -> argparse.ArgumentParser:
 
     a = sub.add_parser("attack", help="accuracy of a model on test digits under an FGSM or PGD (L-inf) attack")
     a.add_argument("--model", required=True, help="a classifier name")
-    a.add_argument("--eps", type=float, required=True, help="the L-inf budget on [0, 1] pixels, 0 to 0.5")
+    a.add_argument("--eps", type=float, required=True, help="the budget: L-inf 0 to 0.5 on [0, 1] pixels; pgd-l2: L2 0 to 10")
     a.add_argument("--n", type=int, default=1000, help="the first N test digits (default 1000)")
-    a.add_argument("--method", choices=("fgsm", "pgd"), default="pgd")
+    a.add_argument("--method", choices=("fgsm", "pgd", "pgd-l2"), default="pgd")
     a.add_argument("--json", action="store_true")
 
     lab = sub.add_parser("lab", help="the Linear lab's results: pairwise separability or the regularization path")
@@ -193,8 +193,9 @@ def _attack(args) -> int:
 
     if args.model not in CLASSIFIERS:
         raise UsageError(f"unknown model {args.model!r}; choose one of: {', '.join(CLASSIFIERS)}")
-    if not 0 <= args.eps <= 0.5:
-        raise UsageError(f"--eps must be between 0 and 0.5 (pixels are on [0, 1]), not {args.eps:g}")
+    top = 10.0 if args.method == "pgd-l2" else 0.5
+    if not 0 <= args.eps <= top:
+        raise UsageError(f"--eps must be between 0 and {top:g} for {args.method} (pixels are on [0, 1]), not {args.eps:g}")
     if args.n < 1:
         raise UsageError("--n must be at least 1")
     test = load_split("test")
@@ -228,7 +229,8 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
         if args.command == "trust":
             return _trust(args)
-        handler = {"train": _train, "evaluate": _evaluate, "predict": _predict, "mislabels": _mislabels, "lab": _lab, "attack": _attack}[args.command]
+        handlers = {"train": _train, "evaluate": _evaluate, "predict": _predict, "mislabels": _mislabels, "lab": _lab}
+        handler = {**handlers, "attack": _attack}[args.command]
         return handler(args)
     except (UsageError, ImageError, DataError, StoreError) as exc:
         print(f"mnistdash: error: {exc}", file=sys.stderr)

@@ -41,6 +41,16 @@ def test_adversarial_stays_within_eps_and_the_pixel_range(committed_models, digi
     assert np.abs(adv - x).max() > 0.1  # it did move
 
 
+@pytest.mark.parametrize("name", ["cnn", "logreg-multinomial"])
+def test_pgd_l2_stays_in_its_ball_and_hurts(committed_models, digits, name):
+    model = committed_models[name]
+    x, y = digits
+    adv = adversarial(model, x, y, "pgd-l2", 2.0)
+    assert np.linalg.norm((adv - x).reshape(len(x), -1), axis=1).max() <= 2.0 + 1e-4
+    assert adv.min() >= 0 and adv.max() <= 1
+    assert (predictions(model, adv) == y).mean() < (predictions(model, x) == y).mean()
+
+
 def test_pgd_at_eps_zero_keeps_clean_accuracy_and_more_eps_hurts_more(committed_models, digits):
     cnn = committed_models["cnn"]
     x, y = digits
@@ -82,6 +92,7 @@ def test_attack_cli_json():
         (("--model", "nope", "--eps", "0.1"), "unknown model"),
         (("--model", "mlp", "--eps", "2"), "--eps must be"),
         (("--model", "mlp", "--eps", "x"), "invalid float"),
+        (("--model", "mlp", "--eps", "11", "--method", "pgd-l2"), "between 0 and 10"),
     ],
 )
 def test_attack_cli_bad_input_is_one_line(args, why):

@@ -13,7 +13,7 @@ from torch import nn
 from mnistdash.zoo import TorchClassifier
 from mnistdash.zoo.linear import LinearModel
 
-METHODS = ("fgsm", "pgd")
+METHODS = ("fgsm", "pgd", "pgd-l2")  # pgd-l2: eps is the L2 norm of the whole change
 PGD_STEPS = 10
 MAX_EPS = 0.5  # the smallest-flip search looks in [0, MAX_EPS]
 SEARCH_STEPS = 8
@@ -74,6 +74,8 @@ def adversarial(
             fgsm = FGSM(module, _loss, lower_bound=0.0, upper_bound=1.0)
             fgsm.zero_thresh = 0.0  # Captum skips gradients under 1e-6: a confident digit's are all that small
             adv = fgsm.perturb(xb, eps, y[i : i + batch])
+        elif method == "pgd-l2":
+            adv = _pgd_l2(module, xb, y[i : i + batch], eps, steps)
         else:
             pgd = PGD(module, _loss, lower_bound=0.0, upper_bound=1.0)
             pgd.fgsm.zero_thresh = 0.0
@@ -81,6 +83,19 @@ def adversarial(
         out.append(adv.detach().numpy())
     module.zero_grad(set_to_none=True)
     return np.concatenate(out).astype(np.float32)
+
+
+def _pgd_l2(module: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float, steps: int) -> torch.Tensor:
+    """L2 PGD: steps of 2.5 eps / steps along the normalized gradient, projected on the L2 ball, clipped to [0, 1].
+    (Captum's PGD with norm="L2" steps along the gradient's sign, an L-inf step, hence this one.)"""
+    adv = x.clone()
+    for _ in range(steps):
+        adv.requires_grad_(True)
+        (grad,) = torch.autograd.grad(_loss(module(adv), y).sum(), adv)
+        norm = grad.reshape(len(x), -1).norm(dim=1).clamp_min(1e-30).reshape(-1, 1, 1)
+        adv = adv.detach() + 2.5 * eps / steps * grad / norm
+        adv = (x + torch.renorm(adv - x, 2, 0, eps)).clamp(0.0, 1.0)
+    return adv.detach()
 
 
 def predictions(model, images: np.ndarray) -> np.ndarray:

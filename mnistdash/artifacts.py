@@ -96,6 +96,10 @@ def build_artifacts(train: Split, test: Split, models_dir: str | Path | None = N
 
     if only is None or OOD_KEY not in have or any(n in only for n in NEEDS):
         build_ood(models, train, test, models_dir, quick)
+    from mnistdash.attack.build import ATTACK_KEY, build_attack
+
+    if only is None or ATTACK_KEY not in have or any(n in only for n in CLASSIFIERS):
+        build_attack(models, test, models_dir, quick)
     if only is None or "cv-train" not in have:
         from mnistdash.mislabels import cross_val_proba
 

@@ -1,4 +1,4 @@
-"""The `mnistdash` command line: train, evaluate, predict, mislabels, lab."""
+"""The `mnistdash` command line: train, evaluate, predict, mislabels, lab, attack."""
 
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ def _parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("train", help="rebuild the models and artifacts from the data, with fixed seeds")
     t.add_argument(
-        "--only", nargs="+", metavar="NAME", choices=ALL_MODELS + ("lab", "ood"),
-        help="train only these models ('lab': the Linear lab; 'ood': the digit score)",
+        "--only", nargs="+", metavar="NAME", choices=ALL_MODELS + ("lab", "ood", "attack"),
+        help="train only these models ('lab': the Linear lab; 'ood': the digit score; 'attack': the attack tables)",
     )
     t.add_argument("--quick", action="store_true", help="2,000 training digits, one epoch: for tests and smoke runs")
     t.add_argument("--data-dir", type=Path, default=None, help="a folder of IDX or Kannada-MNIST npz files")
@@ -51,6 +51,13 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--split", choices=("test", "train"), default="test")
     m.add_argument("--top", type=int, default=20)
     m.add_argument("--json", action="store_true")
+
+    a = sub.add_parser("attack", help="accuracy of a model on test digits under an FGSM or PGD (L-inf) attack")
+    a.add_argument("--model", required=True, help="a classifier name")
+    a.add_argument("--eps", type=float, required=True, help="the budget: L-inf 0 to 0.5 on [0, 1] pixels; pgd-l2: L2 0 to 10")
+    a.add_argument("--n", type=int, default=1000, help="the first N test digits (default 1000)")
+    a.add_argument("--method", choices=("fgsm", "pgd", "pgd-l2"), default="pgd")
+    a.add_argument("--json", action="store_true")
 
     lab = sub.add_parser("lab", help="the Linear lab's results: pairwise separability or the regularization path")
     lab.add_argument("table", choices=("separability", "path"))
@@ -178,6 +185,41 @@ def _lab(args) -> int:
     return 0
 
 
+def _attack(args) -> int:
+    from mnistdash import zoo
+    from mnistdash.attack import adversarial, predictions
+    from mnistdash.config import CLASSIFIERS
+    from mnistdash.data import load_split
+
+    if args.model not in CLASSIFIERS:
+        raise UsageError(f"unknown model {args.model!r}; choose one of: {', '.join(CLASSIFIERS)}")
+    top = 10.0 if args.method == "pgd-l2" else 0.5
+    if not 0 <= args.eps <= top:
+        raise UsageError(f"--eps must be between 0 and {top:g} for {args.method} (pixels are on [0, 1]), not {args.eps:g}")
+    if args.n < 1:
+        raise UsageError("--n must be at least 1")
+    test = load_split("test")
+    x, y = test.floats()[: args.n], test.labels[: args.n]
+    model = zoo.load(args.model, args.models_dir)
+    adv = adversarial(model, x, y, args.method, args.eps)
+    row = {
+        "model": args.model,
+        "method": args.method,
+        "eps": args.eps,
+        "n": len(x),
+        "clean_accuracy": float((predictions(model, x) == y).mean()),
+        "adversarial_accuracy": float((predictions(model, adv) == y).mean()),
+    }
+    if args.json:
+        print(json.dumps(row, indent=2))
+    else:
+        print(
+            f"{row['model']} {row['method']} eps {row['eps']:g} on {row['n']} test digits: "
+            f"clean {row['clean_accuracy']:.2%}, under attack {row['adversarial_accuracy']:.2%}"
+        )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from mnistdash.data import DataError
     from mnistdash.preprocess import ImageError
@@ -187,7 +229,8 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
         if args.command == "trust":
             return _trust(args)
-        handler = {"train": _train, "evaluate": _evaluate, "predict": _predict, "mislabels": _mislabels, "lab": _lab}[args.command]
+        handlers = {"train": _train, "evaluate": _evaluate, "predict": _predict, "mislabels": _mislabels, "lab": _lab}
+        handler = {**handlers, "attack": _attack}[args.command]
         return handler(args)
     except (UsageError, ImageError, DataError, StoreError) as exc:
         print(f"mnistdash: error: {exc}", file=sys.stderr)

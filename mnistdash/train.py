@@ -157,7 +157,7 @@ def train_all(
 
     threads = os.environ.get("MNISTDASH_TRAIN_THREADS", "2")  # 1 is faster on a busy machine
     torch.set_num_threads(int(threads) if threads.isdigit() and int(threads) > 0 else 2)
-    names = [n for n in only if n not in ("lab", "ood")] if only else list(ALL_MODELS)
+    names = [n for n in only if n not in ("lab", "ood", "attack")] if only else list(ALL_MODELS)
     train, test = load_split("train", data_dir), load_split("test", data_dir)
     if quick:
         train = Split(train.images[:2000], train.labels[:2000])
@@ -192,6 +192,11 @@ def train_all(
         from mnistdash.zoo import load_all
 
         build_ood(load_all(NEEDS, models_dir)[0], train, test, models_dir, quick=quick)
+    if only and "attack" in only and not names:  # the attack tables alone, from the committed models
+        from mnistdash.attack.build import build_attack
+        from mnistdash.zoo import load_all
+
+        build_attack(load_all(models_dir=models_dir)[0], test, models_dir, quick=quick)
     if not only or "lab" in only:
         build_lab(train, test, models_dir, quick=quick, seed=seed)
     return results

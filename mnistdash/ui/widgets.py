@@ -19,6 +19,7 @@ PAGES = [
     ("pages/5_Embedding.py", "2-D maps", "🗺️"),
     ("pages/6_Denoise.py", "Denoise", "🧽"),
     ("pages/7_Linear_lab.py", "Linear lab", "📐"),
+    ("pages/8_Adversarial.py", "Adversarial", "🎯"),
 ]
 
 

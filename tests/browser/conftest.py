@@ -24,6 +24,7 @@ PAGES = [
     ("Embedding", "t-SNE of the pixels"),
     ("Denoise", "Accuracy on all 10,000"),
     ("Linear_lab", "How can a linear model read handwriting?"),
+    ("Adversarial", "reading of the adversarial digit"),
 ]
 CHROMIUM_ARGS = [
     "--headless",

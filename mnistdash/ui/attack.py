@@ -1,0 +1,147 @@
+"""The Adversarial page's parts: cached attacks, every model's reading, the flip search, the precomputed tables."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from mnistdash import attack, store
+from mnistdash.attack.build import load_tables
+from mnistdash.explain import METHODS
+from mnistdash.ui import cache, widgets
+
+SLIDER_MAX = 0.3
+
+
+@st.cache_data(max_entries=500, show_spinner="Attacking ...")
+def attacked(model: str, index: int, method: str, eps: float) -> np.ndarray:
+    """(28, 28): the adversarial copy of test digit `index` made against `model`."""
+    x = cache.floats("test")[index][None]
+    return attack.adversarial(cache.models()[model], x, [int(cache.split("test").labels[index])], method, eps)[0]
+
+
+def readings(clean: np.ndarray, adv: np.ndarray, label: int) -> pd.DataFrame:
+    """Every classifier's reading of the adversarial digit, with its confidence and whether it changed."""
+    rows = []
+    for name in cache.classifiers():
+        model = cache.models()[name]
+        p_clean, p_adv = model.predict_proba(np.stack([clean, adv]))
+        reads = int(p_adv.argmax())
+        rows.append(
+            {
+                "model": name,
+                "reads": reads,
+                "confidence": f"{p_adv.max():.1%}",
+                "clean reading": int(p_clean.argmax()),
+                "changed?": "changed" if reads != int(p_clean.argmax()) else "same",
+                "right?": "right" if reads == label else "wrong",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@st.cache_data(max_entries=200, show_spinner="Searching the smallest epsilon for every model ...")
+def smallest_flips(index: int, method: str) -> dict[str, float | None]:
+    """Per classifier: the smallest epsilon (bisection in [0, 0.5]) that changes its reading of the digit."""
+    x, y = cache.floats("test")[index], int(cache.split("test").labels[index])
+    return {name: attack.smallest_flip(cache.models()[name], x, y, method) for name in cache.classifiers()}
+
+
+def flip_chart(flips: dict[str, float | None]) -> go.Figure:
+    names = list(flips)
+    found = [flips[n] if flips[n] is not None else attack.core.MAX_EPS for n in names]
+    text = [f"{flips[n]:.3f}" if flips[n] is not None else f"> {attack.core.MAX_EPS:g}" for n in names]
+    fig = go.Figure(
+        go.Bar(x=found, y=names, orientation="h", text=text, textposition="outside", hovertemplate="%{y}: %{text}<extra></extra>")
+    )
+    fig.update_layout(
+        height=60 + 32 * len(names),
+        xaxis_title="smallest epsilon that flips (L-inf)",
+        xaxis_range=[0, attack.core.MAX_EPS * 1.15],
+        yaxis_autorange="reversed",
+        margin=dict(l=0, r=0, t=10, b=0),
+    )
+    return fig
+
+
+@st.cache_data(max_entries=500, show_spinner=False)
+def ixg_pair(model: str, index: int, method: str, eps: float) -> np.ndarray:
+    """(2, 28, 28): input x gradient of the clean and of the adversarial digit, each for the class the model reads."""
+    clf = cache.models()[model]
+    clean = cache.floats("test")[index]
+    adv = attacked(model, index, method, eps)
+    explainer = METHODS["input-x-gradient"](clf)
+    targets = [int(t) for t in clf.predict_proba(np.stack([clean, adv])).argmax(1)]
+    return explainer.attribute(np.stack([clean, adv]), targets)
+
+
+def tables() -> dict[str, np.ndarray] | str:
+    try:
+        return load_tables()
+    except store.StoreError as exc:
+        return str(exc)
+
+
+def precomputed_section() -> None:
+    """Accuracy against epsilon, the transfer matrix and the denoiser table, or one warning line."""
+    t = tables()
+    if isinstance(t, str):
+        st.warning(f"The precomputed attack tables are unavailable: {t}")
+        return
+    names, eps = [str(n) for n in t["models"]], t["epsilons"]
+    n_digits = len(t["index"])
+    st.subheader(f"Accuracy under PGD (L-inf, 10 steps) on {n_digits:,} test digits")
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=eps,
+                y=100 * t["accuracy"][i],
+                name=n,
+                mode="lines+markers",
+                hovertemplate="eps %{x:.2f}: %{y:.1f}%<extra>" + n + "</extra>",
+            )
+            for i, n in enumerate(names)
+        ]
+    )
+    fig.update_layout(
+        height=420, xaxis_title="epsilon (L-inf, pixels on [0, 1])", yaxis_title="accuracy (%)", margin=dict(l=0, r=0, t=10, b=0)
+    )
+    widgets.show(fig, key="adv_curves")
+    te = float(t["transfer_eps"][0])
+    st.subheader(f"Transfer at epsilon {te:g}: attacks made on one model, read by another")
+    heat = go.Figure(
+        go.Heatmap(
+            z=100 * t["transfer"],
+            x=names,
+            y=names,
+            colorscale="Viridis",
+            zmin=0,
+            zmax=100,
+            text=np.round(100 * t["transfer"]).astype(int),
+            texttemplate="%{text}",
+            hovertemplate="made on %{y}, read by %{x}: %{z:.1f}%<extra></extra>",
+            colorbar=dict(title="accuracy %"),
+        )
+    )
+    heat.update_layout(
+        height=520,
+        xaxis_title="read by",
+        yaxis_title="attack made on",
+        yaxis_autorange="reversed",
+        margin=dict(l=0, r=0, t=10, b=0),
+    )
+    widgets.show(heat, key="adv_transfer")
+    st.subheader(f"Does the denoiser undo the attack? (epsilon {te:g}, each model's own attack)")
+    diag = np.diag(t["transfer"])
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "model": names,
+                "attacked": [f"{v:.1%}" for v in diag],
+                "attacked, then denoised": ["n/a" if np.isnan(v) else f"{v:.1%}" for v in t["denoised"]],
+            }
+        ),
+        hide_index=True,
+    )

@@ -1,0 +1,80 @@
+"""Adversarial examples: FGSM and PGD against a chosen model, every model's reading, and how far each one holds."""
+
+import numpy as np
+import streamlit as st
+
+from mnistdash.config import CLASSIFIERS
+from mnistdash.ui import attack, cache, widgets
+from mnistdash.ui.zoom import zoomable_mosaic
+
+widgets.page_header(
+    "Adversarial examples",
+    "Small, deliberate pixel changes (FGSM, PGD; L-infinity) that change what a model reads, and whether the others follow.",
+)
+if not widgets.require_data():
+    st.stop()
+widgets.unavailable_notice(list(CLASSIFIERS))
+names = cache.classifiers()
+if not names:
+    st.error("No classifier could be loaded, so nothing can be attacked.")
+    st.stop()
+index = widgets.digit_picker()
+label = int(cache.split("test").labels[index])
+c1, c2, c3 = st.columns(3)
+model = c1.selectbox("Attacked model", names, index=names.index("cnn") if "cnn" in names else 0, key="adv_model")
+method = c2.radio(
+    "Attack",
+    ["FGSM", "PGD"],
+    horizontal=True,
+    key="adv_method",
+    help="FGSM: one step of eps along the gradient's sign. PGD: 10 smaller steps, each kept within eps.",
+).lower()
+eps = c3.slider("Epsilon (largest change of any pixel)", 0.0, attack.SLIDER_MAX, 0.1, 0.01, key="adv_eps")
+
+clean = cache.floats("test")[index]
+adv = attack.attacked(model, index, method, float(eps))
+table = attack.readings(clean, adv, label)
+own = table.set_index("model").loc[model]
+d1, d2, d3 = st.columns([1, 1, 3])
+widgets.digit_image(clean, f"clean #{index}, label {label}", f"test digit {index}, labelled {label}", container=d1)
+widgets.digit_image(
+    adv,
+    f"adversarial: {model} reads {own['reads']}",
+    f"the digit after a {method.upper()} attack at epsilon {eps:g}; {model} reads {own['reads']}",
+    container=d2,
+)
+with d3:
+    zoomable_mosaic(
+        np.stack([adv - clean]),
+        [f"perturbation (adversarial - clean), eps {eps:g}"],
+        key="adv_delta",
+        zmax=max(float(eps), 1e-3),
+        value_name="change",
+        cols=1,
+        cell_px=200,
+    )
+st.subheader("Every model's reading of the adversarial digit")
+st.dataframe(table, hide_index=True, key="adv_readings")
+
+st.subheader(f"Input x gradient of {model}, before and after")
+maps = attack.ixg_pair(model, index, method, float(eps))
+zoomable_mosaic(
+    maps,
+    [f"clean: for class {own['clean reading']}", f"adversarial: for class {own['reads']}"],
+    key="adv_ixg",
+    value_name="attribution",
+    cols=2,
+    cell_px=200,
+)
+
+st.subheader("The smallest epsilon that flips each model")
+if st.button("Search every model (bisection in [0, 0.5])", key="adv_search") or st.session_state.get("adv_searched") == (
+    index,
+    method,
+):
+    st.session_state["adv_searched"] = (index, method)
+    widgets.show(attack.flip_chart(attack.smallest_flips(index, method)), key="adv_flips")
+else:
+    st.caption("Runs the attack ~10 times per model on this digit: a few seconds.")
+
+attack.precomputed_section()

@@ -70,6 +70,7 @@ with st.container(horizontal=True, gap="medium", key="draw_top"):
             with c1:
                 widgets.digit_image(reading.digit, "what the models see (28x28)", alt="your digit as the models see it, 28 by 28 pixels", px=140)
             show_verdict(c2, verdict(reading.probs, accuracies(cache.manifest())))
+            st.session_state["drawn_digit"] = reading.digit  # the Adversarial page can attack it
             widgets.show(draw.probability_bars(reading.probs), key="draw_bars")
 
 if reading is not None:

@@ -19,7 +19,16 @@ if not names:
     st.error("No classifier could be loaded, so nothing can be attacked.")
     st.stop()
 index = widgets.digit_picker()
-label = int(cache.split("test").labels[index])
+drawn = st.session_state.get(attack.DRAWN_KEY)
+source = "test digit"
+if drawn is not None:
+    source = st.radio("Digit", ["test digit", "the digit you drew"], horizontal=True, key="adv_source")
+if source == "test digit":
+    clean, label = cache.floats("test")[index], int(cache.split("test").labels[index])
+    name, alt = f"clean #{index}, label {label}", f"test digit {index}, labelled {label}"
+else:
+    clean, label = np.asarray(drawn, np.float32), None  # no label: the attack pushes away from each model's reading
+    name, alt = "your drawing (no label)", "the digit you drew on the Draw page, 28 by 28"
 c1, c2, c3 = st.columns(3)
 model = c1.selectbox("Attacked model", names, index=names.index("cnn") if "cnn" in names else 0, key="adv_model")
 method = c2.radio(
@@ -31,12 +40,11 @@ method = c2.radio(
 ).lower()
 eps = c3.slider("Epsilon (largest change of any pixel)", 0.0, attack.SLIDER_MAX, 0.1, 0.01, key="adv_eps")
 
-clean = cache.floats("test")[index]
-adv = attack.attacked(model, index, method, float(eps))
+adv = attack.attacked(model, clean, label, method, float(eps))
 table = attack.readings(clean, adv, label)
 own = table.set_index("model").loc[model]
 d1, d2, d3 = st.columns([1, 1, 3])
-widgets.digit_image(clean, f"clean #{index}, label {label}", f"test digit {index}, labelled {label}", container=d1)
+widgets.digit_image(clean, name, alt, container=d1)
 widgets.digit_image(
     adv,
     f"adversarial: {model} reads {own['reads']}",
@@ -57,7 +65,7 @@ st.subheader("Every model's reading of the adversarial digit")
 st.dataframe(table, hide_index=True, key="adv_readings")
 
 st.subheader(f"Input x gradient of {model}, before and after")
-maps = attack.ixg_pair(model, index, method, float(eps))
+maps = attack.ixg_pair(model, clean, label, method, float(eps))
 zoomable_mosaic(
     maps,
     [f"clean: for class {own['clean reading']}", f"adversarial: for class {own['reads']}"],
@@ -68,12 +76,10 @@ zoomable_mosaic(
 )
 
 st.subheader("The smallest epsilon that flips each model")
-if st.button("Search every model (bisection in [0, 0.5])", key="adv_search") or st.session_state.get("adv_searched") == (
-    index,
-    method,
-):
-    st.session_state["adv_searched"] = (index, method)
-    widgets.show(attack.flip_chart(attack.smallest_flips(index, method)), key="adv_flips")
+searched = (index if label is not None else "drawn", method)
+if st.button("Search every model (bisection in [0, 0.5])", key="adv_search") or st.session_state.get("adv_searched") == searched:
+    st.session_state["adv_searched"] = searched
+    widgets.show(attack.flip_chart(attack.smallest_flips(clean, label, method)), key="adv_flips")
 else:
     st.caption("Runs the attack ~10 times per model on this digit: a few seconds.")
 

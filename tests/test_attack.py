@@ -140,3 +140,19 @@ def test_page_with_a_missing_artifact_warns_once_and_works(monkeypatch):
     warnings = [w.value for w in at.warning]
     assert len(warnings) == 1 and "attack tables are unavailable" in warnings[0] and "\n" not in warnings[0]
     assert len(at.dataframe[0].value) == 9  # the readings still show
+
+
+def test_page_attacks_the_digit_drawn_on_the_draw_page():
+    """A digit left by the Draw page (no label) is attacked away from each model's own reading."""
+    from mnistdash.data import load_split
+    from tests.test_pages import run_page
+
+    drawn = load_split("test").floats()[3]  # stands in for a drawing: a 28x28 digit in [0, 1]
+    at = run_page("pages/8_Adversarial.py", drawn_digit=drawn, adv_source="the digit you drew", adv_eps=0.3, adv_model="mlp")
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("your drawing" in m.value for m in at.markdown)
+    readings = at.dataframe[0].value.set_index("model")
+    assert set(readings["right?"]) == {"no label"}
+    assert readings.loc["mlp", "changed?"] == "changed"  # eps 0.3 PGD moves the mlp off its own reading
+    at.button(key="adv_search").click().run()
+    assert not at.exception and not at.error

@@ -15,14 +15,21 @@ from mnistdash.ui import cache, widgets
 SLIDER_MAX = 0.3
 
 
+DRAWN_KEY = "drawn_digit"  # the Draw page leaves its last 28x28 digit here
+
+
+def target(digit: np.ndarray, label: int | None, model: str) -> int:
+    """The class an attack pushes away from: the given label, or for a drawn digit the model's own reading."""
+    return int(label) if label is not None else int(cache.models()[model].predict_proba(digit[None])[0].argmax())
+
+
 @st.cache_data(max_entries=500, show_spinner="Attacking ...")
-def attacked(model: str, index: int, method: str, eps: float) -> np.ndarray:
-    """(28, 28): the adversarial copy of test digit `index` made against `model`."""
-    x = cache.floats("test")[index][None]
-    return attack.adversarial(cache.models()[model], x, [int(cache.split("test").labels[index])], method, eps)[0]
+def attacked(model: str, digit: np.ndarray, label: int | None, method: str, eps: float) -> np.ndarray:
+    """(28, 28): the adversarial copy of `digit` made against `model`, away from `label` (or its reading)."""
+    return attack.adversarial(cache.models()[model], digit[None], [target(digit, label, model)], method, eps)[0]
 
 
-def readings(clean: np.ndarray, adv: np.ndarray, label: int) -> pd.DataFrame:
+def readings(clean: np.ndarray, adv: np.ndarray, label: int | None) -> pd.DataFrame:
     """Every classifier's reading of the adversarial digit, with its confidence and whether it changed."""
     rows = []
     for name in cache.classifiers():
@@ -36,17 +43,19 @@ def readings(clean: np.ndarray, adv: np.ndarray, label: int) -> pd.DataFrame:
                 "confidence": f"{p_adv.max():.1%}",
                 "clean reading": int(p_clean.argmax()),
                 "changed?": "changed" if reads != int(p_clean.argmax()) else "same",
-                "right?": "right" if reads == label else "wrong",
+                "right?": "no label" if label is None else "right" if reads == label else "wrong",
             }
         )
     return pd.DataFrame(rows)
 
 
 @st.cache_data(max_entries=200, show_spinner="Searching the smallest epsilon for every model ...")
-def smallest_flips(index: int, method: str) -> dict[str, float | None]:
+def smallest_flips(digit: np.ndarray, label: int | None, method: str) -> dict[str, float | None]:
     """Per classifier: the smallest epsilon (bisection in [0, 0.5]) that changes its reading of the digit."""
-    x, y = cache.floats("test")[index], int(cache.split("test").labels[index])
-    return {name: attack.smallest_flip(cache.models()[name], x, y, method) for name in cache.classifiers()}
+    return {
+        name: attack.smallest_flip(cache.models()[name], digit, target(digit, label, name), method)
+        for name in cache.classifiers()
+    }
 
 
 def flip_chart(flips: dict[str, float | None]) -> go.Figure:
@@ -67,11 +76,10 @@ def flip_chart(flips: dict[str, float | None]) -> go.Figure:
 
 
 @st.cache_data(max_entries=500, show_spinner=False)
-def ixg_pair(model: str, index: int, method: str, eps: float) -> np.ndarray:
+def ixg_pair(model: str, clean: np.ndarray, label: int | None, method: str, eps: float) -> np.ndarray:
     """(2, 28, 28): input x gradient of the clean and of the adversarial digit, each for the class the model reads."""
     clf = cache.models()[model]
-    clean = cache.floats("test")[index]
-    adv = attacked(model, index, method, eps)
+    adv = attacked(model, clean, label, method, eps)
     explainer = METHODS["input-x-gradient"](clf)
     targets = [int(t) for t in clf.predict_proba(np.stack([clean, adv])).argmax(1)]
     return explainer.attribute(np.stack([clean, adv]), targets)

@@ -1,4 +1,4 @@
-"""The `mnistdash` command line: train, evaluate, predict, mislabels, lab, attack."""
+"""The `mnistdash` command line: train, evaluate, predict, mislabels, lab, attack, reviews."""
 
 from __future__ import annotations
 
@@ -62,6 +62,10 @@ def _parser() -> argparse.ArgumentParser:
     lab = sub.add_parser("lab", help="the Linear lab's results: pairwise separability or the regularization path")
     lab.add_argument("table", choices=("separability", "path"))
     lab.add_argument("--json", action="store_true")
+
+    from mnistdash.reviews.cli import add_parser as add_reviews
+
+    add_reviews(sub)
     return p
 
 
@@ -223,6 +227,7 @@ def _attack(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     from mnistdash.data import DataError
     from mnistdash.preprocess import ImageError
+    from mnistdash.reviews import StoreUnavailable
     from mnistdash.store import StoreError
 
     try:
@@ -230,9 +235,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "trust":
             return _trust(args)
         handlers = {"train": _train, "evaluate": _evaluate, "predict": _predict, "mislabels": _mislabels, "lab": _lab}
+        if args.command == "reviews":
+            from mnistdash.reviews.cli import run as reviews
+
+            return reviews(args, UsageError)
         handler = {**handlers, "attack": _attack}[args.command]
         return handler(args)
-    except (UsageError, ImageError, DataError, StoreError) as exc:
+    except (UsageError, ImageError, DataError, StoreError, StoreUnavailable) as exc:
         print(f"mnistdash: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

@@ -7,7 +7,7 @@ import streamlit as st
 from mnistdash import errors
 from mnistdash.config import CLASSIFIERS
 from mnistdash.figures import confusion_figure, mark_cell
-from mnistdash.ui import cache, mislabel_table, url, widgets
+from mnistdash.ui import cache, mislabel_table, reviews, url, widgets
 from mnistdash.ui.grid import digit_grid
 
 widgets.page_header(
@@ -90,7 +90,10 @@ with tab_cm:
         members = errors.cell_members(labels, probs, true, pred)
         kind = "least confident correct first" if true == pred else "most confidently wrong first"
         st.subheader(f"True {true}, predicted {pred}: {len(members)} digits ({kind})")
+        crowd = reviews.crowd_column(split, members)
         caps = [f"#{i} · {true}→{pred} · p={probs[i, pred]:.2f}" for i in members]
+        if isinstance(crowd, list):  # what people answered, where anyone did
+            caps = [f"{c} · crowd {w}" if w else c for c, w in zip(caps, crowd)]
         digit_grid(members, split, caps, key=f"cell_{model}_{split}_{true}_{pred}")
     else:
         st.info("Click a cell of the matrix to see its digits.", icon="👆")
@@ -117,3 +120,4 @@ with tab_cmp:
 
 with tab_lab:
     mislabel_table.render()
+    reviews.confirmed_section(st.session_state.get("mis_split", "test"))

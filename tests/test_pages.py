@@ -17,6 +17,7 @@ PAGES = {
     "pages/6_Denoise.py": "Denoise",
     "pages/7_Linear_lab.py": "Linear lab",
     "pages/8_Adversarial.py": "Adversarial examples",
+    "pages/9_You_vs_the_models.py": "You vs the models",
 }
 
 

@@ -12,7 +12,8 @@ from PIL import Image
 
 from mnistdash import mislabels, store
 from mnistdash.review import VERDICTS, counted, explain_link, verdict_from_ticks
-from mnistdash.ui import cache
+from mnistdash.ui import cache, reviews
+from mnistdash.ui.person import person_id
 
 # The table's own toolbar would offer a second CSV (of the shown rows, thumbnails and all): hidden, ours stays.
 HIDE_TABLE_CSV = "<style>.st-key-mis_table button[aria-label='Download as CSV'] {display: none;}</style>"
@@ -38,6 +39,41 @@ def _ranking(split: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | str:
     return mislabels.rank(probs, labels)
 
 
+def _marks(split: str):
+    """This person's verdicts on `split` (read from the review store once per tab), and a function that writes
+    every change to the store the moment it is made."""
+    who = person_id()
+    key = f"marks_{split}"
+    if st.session_state.get(f"{key}_who") != who:
+        s = reviews.store()
+        stored = {} if isinstance(s, str) else _stored(s, who, split)
+        st.session_state[key], st.session_state[f"{key}_who"] = stored, who
+    marks = st.session_state[key]
+    before = dict(marks)
+
+    def saved(after: dict) -> None:
+        changed = {i: after.get(i, "") for i in set(before) | set(after) if before.get(i, "") != after.get(i, "")}
+        s = reviews.store()
+        if not changed or isinstance(s, str):
+            return
+        try:
+            for i, verdict in sorted(changed.items()):
+                s.add_verdict(who, split, i, verdict)
+        except reviews.StoreUnavailable as exc:
+            reviews.show_unavailable(f"{exc} This verdict is kept in this tab only.")
+
+    return marks, saved
+
+
+def _stored(s, who: str, split: str) -> dict[int, str]:
+    try:
+        v = s.verdicts(who)
+    except reviews.StoreUnavailable:
+        return {}
+    v = v[v["split"] == split]
+    return {int(i): str(x) for i, x in zip(v["index"], v["verdict"])}
+
+
 def render() -> None:
     c1, c2 = st.columns(2)
     split = c1.radio("Split", ["test", "train"], horizontal=True, key="mis_split")
@@ -55,8 +91,9 @@ def render() -> None:
     order, suspected, score = ranking
     images, labels = cache.floats(split), cache.split(split).labels
     idx = order[:top]
-    marks = st.session_state.setdefault(f"marks_{split}", {})
-    version = st.session_state.setdefault(f"mis_version_{split}", 0)  # a new editor when a verdict replaces another
+    marks, saved = _marks(split)
+    version = st.session_state.setdefault(f"mis_version_{split}", 0)
+    crowd = reviews.crowd_column(split, idx)  # what people answered on the quiz, or why that is unavailable  # a new editor when a verdict replaces another
     frame = pd.DataFrame(
         {
             "digit": [_thumb(images[i]) for i in idx],
@@ -65,9 +102,12 @@ def render() -> None:
             "suspected": suspected[idx],
             "score": np.round(score[idx], 3),
             **{v: [marks.get(int(i)) == v for i in idx] for v in VERDICTS},
+            "crowd": crowd if isinstance(crowd, list) else [""] * len(idx),
             "explain": [explain_link(i, split) for i in idx],
         }
     )
+    if isinstance(crowd, str):
+        reviews.show_unavailable(f"{crowd} Verdicts are kept in this tab only.")
     with st.container(key="mis_table"):
         st.html(HIDE_TABLE_CSV)
         edited = st.data_editor(
@@ -77,10 +117,13 @@ def render() -> None:
             width="stretch",
             row_height=60,
             height=min(620, 64 * len(frame) + 40),
-            disabled=["digit", "index", "given", "suspected", "score", "explain"],
+            disabled=["digit", "index", "given", "suspected", "score", "crowd", "explain"],
             column_config={
                 "digit": st.column_config.ImageColumn("digit", width="small"),
                 **{v: st.column_config.CheckboxColumn(v, help=f"one click: {v}", width="small") for v in VERDICTS},
+                "crowd": st.column_config.TextColumn(
+                    "crowd", help="What people answered on the quiz: the weighted crowd answer, its agreement, how many answers", width="small"
+                ),
                 "explain": st.column_config.LinkColumn(
                     "explain",
                     display_text="explain ↗",
@@ -100,6 +143,7 @@ def render() -> None:
             marks[i] = verdict
         else:
             marks.pop(i, None)
+    saved(marks)
     if replaced:  # two boxes ticked in a row: keep the new one, redraw the boxes from the verdicts
         st.session_state[f"mis_version_{split}"] = version + 1
         st.rerun()

@@ -41,10 +41,14 @@ def restore(page: str, appliers: dict[str, Callable[[str | None], str | None]], 
             apply(defaults[key])
 
 
+KEPT = ("who",)  # the person's anonymous id (mnistdash.ui.person) stays in the URL on every page
+
+
 def publish(page: str, state: dict[str, object], defaults: dict | None = None) -> None:
     """Write the page's state to the URL (one history entry per change), leaving out None and defaults."""
     defaults = defaults or {}
     params = {k: str(v) for k, v in state.items() if v is not None and (k not in defaults or v != defaults[k])}
+    params = {**{k: st.query_params[k] for k in KEPT if k in st.query_params}, **params}
     written = st.session_state.setdefault(_WRITTEN, {})
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 
 import numpy as np
 import pytest
 import torch
 
 torch.set_num_threads(1)
+# The review store of every test (and of every server a browser test starts) is a throwaway SQLite file.
+os.environ["MNISTDASH_STATE_DIR"] = tempfile.mkdtemp(prefix="mnistdash-state-")
+os.environ.pop("MNISTDASH_DB_URL", None)
+
+from tests.pg import postgres_url  # noqa: E402,F401  (a session fixture: a throwaway PostgreSQL cluster)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 TORCH_PIP_ARGS ?=
 PORT ?= 8501
 
-.PHONY: run test setup browser bench lint
+.PHONY: run test setup browser postgres bench lint
 
 setup: $(VENV)/.installed
 
@@ -24,7 +24,13 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Debian's chromium is needed for the browser tests: sudo apt-get install chromium"; exit 1; fi; }
 
-test: setup browser
+# Debian's PostgreSQL server, for the review store's tests against a real server (a throwaway cluster per run).
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "Debian's postgresql is needed for the review-store tests: sudo apt-get install postgresql"; exit 1; fi; }
+
+test: setup browser postgres
 	$(PY) -m pytest
 
 bench: setup browser

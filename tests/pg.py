@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -28,11 +29,18 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def postgres_url():
-    initdb, postgres = _bin("initdb"), _bin("postgres")
-    if not initdb:
+    if not _bin("initdb"):
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL is not installed: .ci/run installs Debian's postgresql")
         pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    with throwaway_cluster() as url:
+        yield url
+
+
+@contextlib.contextmanager
+def throwaway_cluster():
+    """initdb in a temporary folder, postgres on a free loopback port; yields its SQLAlchemy URL."""
+    initdb, postgres = _bin("initdb"), _bin("postgres")
     root = tempfile.mkdtemp(prefix="mnistdash-pg-")
     data, port = os.path.join(root, "data"), _free_port()
     run_as: list[str] = []

@@ -102,8 +102,8 @@ def render() -> None:
             "suspected": suspected[idx],
             "score": np.round(score[idx], 3),
             **{v: [marks.get(int(i)) == v for i in idx] for v in VERDICTS},
-            "crowd": crowd if isinstance(crowd, list) else [""] * len(idx),
             "explain": [explain_link(i, split) for i in idx],
+            "crowd": crowd if isinstance(crowd, list) else [""] * len(idx),
         }
     )
     if isinstance(crowd, str):

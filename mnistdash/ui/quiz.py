@@ -95,7 +95,7 @@ def ask() -> None:
         widgets.digit_image(cache.floats("test")[item.index], "What is this?", alt=f"quiz digit {pos + 1} of {len(s['items'])}", px=224)
         with st.container(horizontal=True, gap="small", key="quiz_answers"):
             for a in ANSWERS:
-                st.button(LABELS[a], key=f"quiz_key_{a}", shortcut=a.upper(), on_click=answer, args=(a,), help=f"key {a.upper()}")
+                st.button(LABELS[a], key=f"quiz_key_{a}", shortcut=a.upper(), on_click=answer, args=(a,))
     with right:
         if pos:
             reveal(s["items"][pos - 1], s["answers"][s["items"][pos - 1].index])
@@ -154,19 +154,18 @@ def crowd(indices: list[int] | None) -> None:
         return
     if indices is not None:
         v = v[v["index"].isin(indices)]
-    v = v.sort_values("n", ascending=False).head(50)
+    v = v.sort_values(["n", "index"], ascending=[False, True]).head(20)
     if v.empty:
         st.info("Nobody has answered these digits yet.", icon="🗳️")
         return
     shown = v.assign(answers=v[list(ANSWERS)].apply(lambda r: ", ".join(f"{a}×{k}" for a, k in r.items() if k), axis=1))
     st.caption(f"Crowd verdict: {METHOD}. A label error is confirmed when the crowd disagrees with the label at least 80% surely, from 2 people or more.")
+    table = shown[["index", "label", "n", "answers", "crowd", "agreement", "label_error"]].rename(
+        columns={"index": "test digit", "n": "answers given", "answers": "counts", "label_error": "label error?"}
+    )
     with st.container(key="quiz_crowd"):
-        st.dataframe(
-            shown[["index", "label", "n", "answers", "crowd", "agreement", "label_error"]],
-            hide_index=True,
-            width="stretch",
-            column_config={"agreement": st.column_config.NumberColumn(format="%.2f"), "label_error": st.column_config.CheckboxColumn("label error?")},
-        )
+        table = table.assign(agreement=table["agreement"].map("{:.0%}".format), **{"label error?": table["label error?"].map({True: "yes", False: ""})})
+        st.table(table.set_index("test digit"))
 
 
 def render() -> None:

@@ -25,6 +25,7 @@ PAGES = [
     ("Denoise", "Accuracy on all 10,000"),
     ("Linear_lab", "How can a linear model read handwriting?"),
     ("Adversarial", "reading of the adversarial digit"),
+    ("You_vs_the_models", "Start a round"),
 ]
 CHROMIUM_ARGS = [
     "--headless",

@@ -1,0 +1,94 @@
+"""In a real browser: a quiz round played by clicks and keys, the score, the crowd shared between sessions,
+the running score and a mislabel verdict kept across a reload (the review store on the server)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.browser.conftest import assert_no_errors, open_page, wait_idle
+from tests.browser.test_readable import LABEL_WRONG, _verdict_box
+
+pytestmark = pytest.mark.browser
+QUIZ = "You_vs_the_models"
+
+
+def _play_round(page) -> list[str]:
+    """Answer all 20 digits (even ones by key, odd ones by click); the test digit numbers answered."""
+    page.get_by_role("button", name="Start a round").click()
+    for k in range(20):
+        page.get_by_text(f"Digit {k + 1} of 20").wait_for(timeout=60_000)
+        wait_idle(page)
+        page.wait_for_timeout(400)  # a person's pace: the page refuses more than 2 answers a second
+        if k % 2 == 0:
+            page.keyboard.press("7")
+        else:
+            page.locator(".st-key-quiz_key_3 button").click()
+    page.get_by_text("Your round").wait_for(timeout=60_000)
+    wait_idle(page)
+    return re.findall(r"test digit #(\d+)", page.locator("body").inner_text())
+
+
+def _crowd_rows(page) -> dict[str, list[str]]:
+    """The crowd table: test digit -> its other cells."""
+    rows = {}
+    for row in page.locator(".st-key-quiz_crowd tbody tr").all():
+        cells = [c.strip() for c in row.locator("th, td").all_inner_texts()]
+        rows[cells[0]] = cells[1:]
+    return rows
+
+
+def test_play_a_round_then_another_session_sees_it_and_a_reload_keeps_the_score(page, server, browser):
+    open_page(page, server, QUIZ, "Start a round")
+    who = parse_qs(urlparse(page.url).query)["who"][0]
+    _play_round(page)
+    score = page.locator(".st-key-quiz_score").inner_text()
+    assert re.search(r"You read \d+ of 20 as labelled", score) and "cnn" in score
+    answered = _crowd_rows(page)
+    assert len(answered) == 20  # every digit of the round is listed with its counts
+    assert all(re.fullmatch(r"[37]×1", cells[2]) for cells in answered.values()), answered
+    assert_no_errors(page)
+
+    other = browser.new_context(viewport={"width": 1500, "height": 1100}).new_page()
+    open_page(other, server, QUIZ, "Start a round")
+    assert parse_qs(urlparse(other.url).query)["who"][0] != who  # a new person
+    seen = _crowd_rows(other)
+    assert set(seen) == set(answered), "the first person's answers are not in the crowd counts"
+    assert all(seen[d][2] == answered[d][2] for d in seen)
+    other.context.close()
+
+    page.reload()
+    page.get_by_text("Your running score").wait_for(timeout=60_000)
+    assert "of 20 answers over 1 round" in page.locator("body").inner_text()
+
+
+def test_answering_faster_than_a_person_is_refused(page, server):
+    open_page(page, server, QUIZ, "Start a round")
+    page.get_by_role("button", name="Start a round").click()
+    page.get_by_text("Digit 1 of 20").wait_for(timeout=60_000)
+    wait_idle(page)
+    for _ in range(6):
+        page.keyboard.press("1")
+        page.wait_for_timeout(60)
+    page.get_by_text("Slow down").wait_for(timeout=30_000)
+    body = page.locator("body").inner_text()
+    assert "Digit 3 of 20" in body or "Digit 2 of 20" in body  # at most 2 counted
+
+
+def test_a_mislabel_verdict_survives_a_reload(page, server):
+    open_page(page, server, "Errors", "Click a cell")
+    page.get_by_role("tab", name="Likely mislabelled").click()
+    wait_idle(page)
+    editor = page.locator(".st-key-mis_table [data-testid='stDataFrame']")
+    editor.wait_for(timeout=60_000)
+    page.mouse.click(*_verdict_box(page, editor, LABEL_WRONG))  # "label wrong" of the first row
+    wait_idle(page)
+    page.get_by_text("Download 1 mark as CSV").wait_for(timeout=30_000)
+    assert "who=" in page.url
+    page.reload()
+    page.get_by_role("tab", name="Likely mislabelled").click()
+    wait_idle(page)
+    page.get_by_text("Download 1 mark as CSV").wait_for(timeout=60_000)
+    assert_no_errors(page)

@@ -80,9 +80,11 @@ def start_form() -> None:
         f"A round is {ROUND_SIZE} test digits. Read each one and answer with a click or a key (0-9, X for "
         "\"not a digit / can't tell\"); after each answer you see its label and what every model said."
     )
-    kinds = st.pills("Mix", KINDS, selection_mode="multi", default=list(KINDS), key="quiz_kinds")
+    st.markdown("**Mix**")
+    with st.container(horizontal=True, gap="medium"):
+        kinds = [k for k in KINDS if st.checkbox(k, value=True, key=f"quiz_kind_{k}")]
     st.caption("Digits are shared evenly among the kinds you pick; a few digits that every model reads right are hidden in each round.")
-    st.button("Start a round", type="primary", on_click=start, args=(list(kinds or ["random"]),), key="quiz_start")
+    st.button("Start a round", type="primary", on_click=start, args=(kinds or ["random"],), key="quiz_start")
 
 
 def ask() -> None:
@@ -150,7 +152,7 @@ def crowd(indices: list[int] | None) -> None:
     st.subheader("Across everyone")
     v = reviews.verdicts("test")
     if isinstance(v, str):
-        reviews.show_unavailable(v)
+        st.caption("The crowd's answers are not available (see the line at the top).")
         return
     if indices is not None:
         v = v[v["index"].isin(indices)]

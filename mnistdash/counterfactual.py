@@ -159,7 +159,7 @@ def _blur(t, kernel):
 
 
 def gradient_search(
-    model, digit: np.ndarray, target: int, allowed: np.ndarray, time_limit: float = TIME_LIMIT, max_steps: int = 5000, lr: float = 0.12
+    model, digit: np.ndarray, target: int, allowed: np.ndarray, time_limit: float = TIME_LIMIT, max_steps: int = 5000, lr: float = 0.3
 ) -> Counterfactual:
     """Projected gradient on the added ink (blurred steps, kept in [0, headroom] inside `allowed`): add ink toward the
     target while the answer is wrong, shrink every pixel's ink while it is right, keep the least-ink flip."""
@@ -189,7 +189,7 @@ def gradient_search(
                 continue
             (grad,) = torch.autograd.grad(torch.log_softmax(z, 0)[target], a)  # steadier than the margin's gradient
             step = _blur(grad, kernel)
-            step = step / (step.abs().max() + 1e-12)
+            step = torch.clamp(step / (torch.quantile(step.abs(), 0.98) + 1e-12), -1, 1)  # the strongest 2% take full steps
             added = torch.minimum(torch.clamp(added + lr * step, min=0), head)
             shrink = max(shrink * 0.7, 0.002)
     chosen = (best if best is not None else added)[0].numpy()

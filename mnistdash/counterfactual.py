@@ -27,6 +27,7 @@ MAX_INK = 150.0  # more added ink than this (sum of pixel values; a test digit h
 TIME_LIMIT = 1.5  # seconds for a network's search
 MARGIN = 1e-3  # the target's logit must beat every other by this much (rounding never decides the answer)
 PIXEL_EPS = 0.02  # added ink below this is not counted as a brightened pixel
+FAINT = 0.1  # a network's search drops added ink below this when the answer holds without it
 
 
 @dataclass
@@ -193,8 +194,8 @@ def gradient_search(
             added = torch.minimum(torch.clamp(added + lr * step, min=0), head)
             shrink = max(shrink * 0.7, 0.002)
     chosen = (best if best is not None else added)[0].numpy()
-    cleaned = np.where(chosen > PIXEL_EPS, chosen, 0)  # faint specks do not count as ink
-    result = _finish(model, digit, cleaned, target, start, steps, "projected gradient")
-    if not result.flipped and best is not None:
-        result = _finish(model, digit, chosen, target, start, steps, "projected gradient")
+    for floor in (FAINT, PIXEL_EPS, 0.0):  # drop faint specks of ink if the answer holds without them
+        result = _finish(model, digit, np.where(chosen > floor, chosen, 0), target, start, steps, "projected gradient")
+        if result.flipped or best is None:
+            break
     return result

@@ -60,8 +60,8 @@ def show(reading: Reading, models: dict, names: list[str]) -> None:
     st.subheader("What would make it a ...?")
     st.caption(
         f"The least ink to ADD (pixels only brightened, within {cf.RADIUS} pixels of your strokes) for a model to read "
-        "another digit: exact from the weights for the linear models, a short gradient search for the networks "
-        f"(at most {cf.TIME_LIMIT:g} s). Trace the orange on the canvas."
+        "another digit. Linear models: the fewest pixels, straight from the weights (often scattered: such a model weighs "
+        f"each pixel alone). Networks: a short gradient search in smooth blobs (at most {cf.TIME_LIMIT:g} s). Trace the orange on the canvas."
     )
     c1, c2 = st.columns([3, 2])
     target = c1.segmented_control("Make it a", list(range(10)), key="cf_target", on_change=_asked)

@@ -1,5 +1,5 @@
 """In a real browser: a 1, then the bar that makes it a 7, seen stroke by stroke; "make it a 0" shows the ink to add;
-both maps carry the digit; Undo takes the timeline back a stroke."""
+both maps carry the digit; Undo takes the timeline back a stroke and the search waits to be asked again."""
 
 from __future__ import annotations
 
@@ -72,6 +72,10 @@ def test_a_one_becomes_a_seven_stroke_by_stroke_and_make_it_a_zero(page, server)
     page.get_by_role("button", name="↶ Undo").click()  # the bar goes, and its column with it
     table = _timeline(page, 1)
     assert _answers(table, "cnn") == ["1"]
+    assert overlay.count() == 0  # a network's search waits for a click on a new drawing (it takes up to 1.5 s)
+    page.get_by_role("button", name="Search for this drawing").click()
+    overlay.wait_for(timeout=60_000)
+    wait_idle(page)
     page.get_by_role("button", name="✕ Clear").click()
     page.get_by_text("Draw a digit on the canvas").wait_for(timeout=60_000)
     wait_idle(page)

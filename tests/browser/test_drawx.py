@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import assert_no_errors, open_page, wait_idle
+from tests.browser.test_a11y import audit
 
 pytestmark = pytest.mark.browser
 
@@ -68,6 +69,8 @@ def test_a_one_becomes_a_seven_stroke_by_stroke_and_make_it_a_zero(page, server)
     overlay.scroll_into_view_if_needed()
     page.screenshot(path="/tmp/drawx-zero.png", full_page=False)
     assert_no_errors(page)
+    found = audit(page)  # the timeline table, both maps and the overlay, to axe
+    assert not found, found
 
     page.get_by_role("button", name="↶ Undo").click()  # the bar goes, and its column with it
     table = _timeline(page, 1)

@@ -26,8 +26,7 @@ INK_FLOOR = 0.2  # pixels at least this bright count as the drawing
 MAX_INK = 150.0  # more added ink than this (sum of pixel values; a test digit holds about 100) is no small change
 TIME_LIMIT = 1.5  # seconds for a network's search
 MARGIN = 1e-3  # the target's logit must beat every other by this much (rounding never decides the answer)
-PIXEL_EPS = 0.02  # added ink below this is not counted as a brightened pixel
-FAINT = 0.1  # a network's search drops added ink below this when the answer holds without it
+FAINT, PIXEL_EPS = 0.1, 0.02  # a network's search drops added ink below these when the answer holds without it
 
 
 @dataclass
@@ -43,7 +42,7 @@ class Counterfactual:
 
     @property
     def pixels(self) -> int:
-        return int((self.added > PIXEL_EPS).sum())
+        return int((self.added > 0).sum())
 
     @property
     def ink(self) -> float:

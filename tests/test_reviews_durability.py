@@ -83,3 +83,36 @@ def test_acknowledged_answers_survive_sigkill(backend, tmp_path, request):
     finally:
         server.kill()
         server.wait(10)
+
+
+def _big_export(path, rows: int) -> None:
+    lines = ["kind,split,index,answer,verdict,who,when,source,round_id"]
+    lines += [f"answer,test,{k % 10000},{k % 10},,p{k % 97:07d},2026-01-01T00:00:{k % 60:02d}Z,import," for k in range(rows)]
+    path.write_text("\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_import_killed_half_way_leaves_all_rows_or_none(backend, tmp_path, request):
+    url = (
+        f"sqlite:///{tmp_path / 'reviews.db'}"
+        if backend == "sqlite"
+        else fresh_database(request.getfixturevalue("postgres_url"), f"d{uuid.uuid4().hex[:10]}")
+    )
+    rows, src = 60000, tmp_path / "colleague.csv"
+    _big_export(src, rows)
+    env = {**os.environ, "MNISTDASH_DB_URL": url}
+    command = [sys.executable, "-m", "mnistdash.cli", "reviews", "import", str(src)]
+    ReviewStore.open(url).close()  # the schema exists before the first kill
+    start = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+    whole = time.perf_counter() - start
+    assert len(ReviewStore.open(url).answers()) == rows
+    counts = []
+    for fraction in (0.5, 0.7, 0.85, 0.95):  # killed at several points of a run as long as the full one
+        before = len(ReviewStore.open(url).answers())
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(whole * fraction)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+        counts.append(len(ReviewStore.open(url).answers()) - before)
+    assert set(counts) <= {0, rows}, f"a killed import left part of its rows: {counts}"

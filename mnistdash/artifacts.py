@@ -9,7 +9,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from mnistdash import store
-from mnistdash.config import CLASSIFIERS, NOISE_LEVELS, SEED
+from mnistdash.config import BUILTIN_CLASSIFIERS, NOISE_LEVELS, SEED
 from mnistdash.data import Split, noisy
 from mnistdash.zoo import accuracy, load_all, run_batched
 
@@ -33,7 +33,7 @@ def tsne_map(x: np.ndarray, quick: bool = False, seed: int = SEED) -> np.ndarray
 def denoise_table(models: dict, test: Split, levels=NOISE_LEVELS, seed: int = SEED) -> dict[str, np.ndarray]:
     """Accuracy of every classifier on noisy and on denoised test digits at each noise level."""
     denoiser = models["denoiser"]
-    names = [n for n in CLASSIFIERS if n in models]
+    names = [n for n in BUILTIN_CLASSIFIERS if n in models]
     clean = test.floats()
     acc_noisy = np.zeros((len(names), len(levels)), np.float32)
     acc_denoised = np.zeros_like(acc_noisy)
@@ -66,7 +66,7 @@ def build_artifacts(train: Split, test: Split, models_dir: str | Path | None = N
         tqdm.write(f"skipping artifacts of {name}: {why}")
     manifest = store.read_manifest(models_dir)
     have = manifest.get("artifacts", {})
-    for name in tqdm([n for n in CLASSIFIERS if n in models], desc="probabilities", unit="model"):
+    for name in tqdm([n for n in BUILTIN_CLASSIFIERS if n in models], desc="probabilities", unit="model"):
         if only is None or name in only or f"probs-{name}" not in have:
             store.save_artifact(
                 f"probs-{name}",
@@ -89,7 +89,7 @@ def build_artifacts(train: Split, test: Split, models_dir: str | Path | None = N
     if "denoiser" in models:
         small = Split(test.images[subset], test.labels[subset])
         store.save_artifact("denoise", denoise_table(models, small, levels=(0.0, 0.5) if quick else NOISE_LEVELS), models_dir)
-    if only is None or "trust" not in have or any(n in only for n in CLASSIFIERS):
+    if only is None or "trust" not in have or any(n in only for n in BUILTIN_CLASSIFIERS):
         build_trust(models, test, models_dir, quick)
     from mnistdash.ood.build import OOD_KEY, build_ood
     from mnistdash.ood.score import NEEDS
@@ -98,7 +98,7 @@ def build_artifacts(train: Split, test: Split, models_dir: str | Path | None = N
         build_ood(models, train, test, models_dir, quick)
     from mnistdash.attack.build import ATTACK_KEY, build_attack
 
-    if only is None or ATTACK_KEY not in have or any(n in only for n in CLASSIFIERS):
+    if only is None or ATTACK_KEY not in have or any(n in only for n in BUILTIN_CLASSIFIERS):
         build_attack(models, test, models_dir, quick)
     if only is None or "cv-train" not in have:
         from mnistdash.mislabels import cross_val_proba

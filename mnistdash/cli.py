@@ -20,7 +20,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    from mnistdash.config import ALL_MODELS
+    from mnistdash.config import BUILTIN_MODELS
 
     p = _Parser(prog="mnistdash", description="What MNIST classifiers have learned and why they decide as they do.")
     p.add_argument("--models-dir", type=Path, default=None, help="where the models live (default: models/)")
@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("train", help="rebuild the models and artifacts from the data, with fixed seeds")
     t.add_argument(
-        "--only", nargs="+", metavar="NAME", choices=ALL_MODELS + ("lab", "ood", "attack"),
+        "--only", nargs="+", metavar="NAME", choices=BUILTIN_MODELS + ("lab", "ood", "attack"),
         help="train only these models ('lab': the Linear lab; 'ood': the digit score; 'attack': the attack tables)",
     )
     t.add_argument("--quick", action="store_true", help="2,000 training digits, one epoch: for tests and smoke runs")
@@ -66,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     from mnistdash.reviews.cli import add_parser as add_reviews
 
     add_reviews(sub)
+    from mnistdash.onnx.cli import add_parsers as add_onnx
+
+    add_onnx(sub)
     return p
 
 
@@ -226,6 +229,7 @@ def _attack(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     from mnistdash.data import DataError
+    from mnistdash.onnx import OnnxRefused
     from mnistdash.preprocess import ImageError
     from mnistdash.reviews import StoreUnavailable
     from mnistdash.store import StoreError
@@ -239,9 +243,13 @@ def main(argv: list[str] | None = None) -> int:
             from mnistdash.reviews.cli import run as reviews
 
             return reviews(args, UsageError)
+        if args.command in ("import-model", "export-model", "remove-model"):
+            from mnistdash.onnx.cli import run as onnx_models
+
+            return onnx_models(args)
         handler = {**handlers, "attack": _attack}[args.command]
         return handler(args)
-    except (UsageError, ImageError, DataError, StoreError, StoreUnavailable) as exc:
+    except (UsageError, ImageError, DataError, StoreError, StoreUnavailable, OnnxRefused) as exc:
         print(f"mnistdash: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -21,8 +22,8 @@ DENOISE_SIGMA = 0.5
 # Models in the order the UI lists them.
 LINEAR_MODELS = ("logreg-ovr", "logreg-multinomial", "template-mean", "template-contrast", "linear-mse")
 TORCH_CLASSIFIERS = ("mlp", "mlp-deep", "cnn", "bottleneck")
-CLASSIFIERS = LINEAR_MODELS + TORCH_CLASSIFIERS
-ALL_MODELS = CLASSIFIERS + ("denoiser",)
+BUILTIN_CLASSIFIERS = LINEAR_MODELS + TORCH_CLASSIFIERS
+BUILTIN_MODELS = BUILTIN_CLASSIFIERS + ("denoiser",)
 
 # What each model is, in words the UI shows.
 DESCRIPTIONS = {
@@ -37,3 +38,28 @@ DESCRIPTIONS = {
     "bottleneck": "784-500-100-2-100-10 classifier with a 2-unit layer",
     "denoiser": "denoising autoencoder 784-256-128-256-784",
 }
+
+
+def imported_models(models_dir: Path = MODELS_DIR) -> dict[str, str]:
+    """Name -> description of the ONNX classifiers imported into the store (`mnistdash import-model`)."""
+    try:
+        models = json.loads((Path(models_dir) / MANIFEST).read_text()).get("models", {})
+    except (OSError, ValueError, AttributeError):
+        return {}  # a missing or damaged manifest is reported where the models are loaded
+    return {
+        name: str(entry.get("config", {}).get("description") or "imported ONNX classifier")
+        for name, entry in sorted(models.items())
+        if isinstance(entry, dict) and isinstance(entry.get("config"), dict) and entry["config"].get("family") == "onnx"
+    }
+
+
+def classifiers(models_dir: Path | None = None) -> tuple[str, ...]:
+    """The built-in classifiers, then those imported into `models_dir` (default: the models folder)."""
+    return BUILTIN_CLASSIFIERS + tuple(imported_models(Path(models_dir) if models_dir is not None else MODELS_DIR))
+
+
+# The models the app and the commands work with: the built-in ones, then the imported ones (read once at start).
+IMPORTED = imported_models()
+CLASSIFIERS = BUILTIN_CLASSIFIERS + tuple(IMPORTED)
+ALL_MODELS = CLASSIFIERS + ("denoiser",)
+DESCRIPTIONS.update({name: f"imported: {text}" for name, text in IMPORTED.items()})

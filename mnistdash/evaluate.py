@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from mnistdash import store
-from mnistdash.config import ALL_MODELS, CLASSIFIERS, DENOISE_SIGMA
+from mnistdash.config import DENOISE_SIGMA, classifiers
 from mnistdash.data import load_split, noisy
 from mnistdash.zoo import accuracy, load_all
 
@@ -26,10 +26,11 @@ def evaluate_all(
     manifest = store.read_manifest(models_dir)["models"]
     models, errors = load_all(models_dir=models_dir)
     rows = []
-    for name in ALL_MODELS:
+    names = classifiers(models_dir)
+    for name in names + ("denoiser",):
         entry = manifest.get(name, {})
         row: dict[str, Any] = {"model": name, "params": entry.get("params"), "error": errors.get(name)}
-        if name in CLASSIFIERS and name in models:
+        if name in names and name in models:
             start = time.perf_counter()
             pred = models[name].predict_proba(x).argmax(1)
             row["ms_per_digit"] = 1000 * (time.perf_counter() - start) / len(x)

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from mnistdash import store
-from mnistdash.config import ALL_MODELS, DENOISE_SIGMA, SEED
+from mnistdash.config import BUILTIN_MODELS, DENOISE_SIGMA, SEED
 from mnistdash.data import Split, data_checksum, load_split, noisy
 from mnistdash.zoo import (
     SPECS,
@@ -157,7 +157,7 @@ def train_all(
 
     threads = os.environ.get("MNISTDASH_TRAIN_THREADS", "2")  # 1 is faster on a busy machine
     torch.set_num_threads(int(threads) if threads.isdigit() and int(threads) > 0 else 2)
-    names = [n for n in only if n not in ("lab", "ood", "attack")] if only else list(ALL_MODELS)
+    names = [n for n in only if n not in ("lab", "ood", "attack")] if only else list(BUILTIN_MODELS)
     train, test = load_split("train", data_dir), load_split("test", data_dir)
     if quick:
         train = Split(train.images[:2000], train.labels[:2000])

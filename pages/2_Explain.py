@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from mnistdash.config import CLASSIFIERS, LINEAR_MODELS, TORCH_CLASSIFIERS
-from mnistdash.explain import CAPTUM_METHODS, METHODS
+from mnistdash.config import CLASSIFIERS, IMPORTED, LINEAR_MODELS, TORCH_CLASSIFIERS
+from mnistdash.explain import CAPTUM_METHODS, METHODS, has_gradients
 from mnistdash.figures import mosaic, symmetric_range
 from mnistdash.ui import cache, trust, url, widgets
 from mnistdash.ui.compare import chosen_class, comparison_picker
@@ -36,9 +36,9 @@ index = widgets.digit_picker()
 st.sidebar.subheader("One map, big")
 st.session_state.setdefault("explain_model", url_defaults["model"])
 focus = st.sidebar.selectbox("Model", names, key="explain_model")
-focus_methods = list(METHODS) if focus in LINEAR_MODELS else list(CAPTUM_METHODS)
-if st.session_state.get("explain_method") not in focus_methods:
-    st.session_state["explain_method"] = "input-x-gradient"  # 'exact' exists for linear models only
+focus_methods = list(METHODS) if focus in LINEAR_MODELS else list(CAPTUM_METHODS) if has_gradients(models[focus]) else ["occlusion"]
+if st.session_state.get("explain_method") not in focus_methods:  # 'exact': linear models only; a graph run by onnxruntime: occlusion only
+    st.session_state["explain_method"] = "input-x-gradient" if "input-x-gradient" in focus_methods else focus_methods[0]
 focus_method = st.sidebar.selectbox("Method", focus_methods, format_func=lambda m: METHODS[m].label, key="explain_method")
 url.publish("Explain", {"digit": index, "model": focus, "method": focus_method}, url_defaults)
 image = cache.floats("test")[index]
@@ -100,7 +100,7 @@ if linear:
 
 # ---- Networks: model x method grid ------------------------------------------------------------
 st.header("Networks: model × method")
-nets = [n for n in TORCH_CLASSIFIERS if n in models]
+nets = [n for n in TORCH_CLASSIFIERS + tuple(IMPORTED) if n in models]
 c1, c2 = st.columns([2, 3])
 which = c1.radio(
     "Explain",
@@ -120,6 +120,12 @@ if nets and methods:
     for n in nets:
         pred, other = int(probs[n].argmax()), second[n]
         for m in methods:
+            if m != "occlusion" and not has_gradients(models[n]):  # an imported graph onnxruntime runs: no gradients
+                maps.append(np.zeros((28, 28), np.float32))
+                raws.append(np.zeros((28, 28), np.float32))
+                titles.append(f"{n} · {METHODS[m].label}: needs gradients, see occlusion")
+                title = f"{n} → {pred}"
+                continue
             if which == "predicted class":
                 raw, title = test_attribution(n, index, m, pred), f"{n} → {pred}"
             elif which == "difference":
@@ -151,9 +157,12 @@ if nets and methods:
         col_titles=[METHODS[m].label for m in methods],
     )
 
+    for n in IMPORTED:
+        if n in nets:
+            st.caption(f"Imported model {n}: explained by {models[n].explained_by}.")
     if "integrated-gradients" in methods:
         gaps = []
-        for n in nets:
+        for n in [n for n in nets if has_gradients(models[n])]:
             pred = int(probs[n].argmax())
             ig = test_ig(n, index, pred)
             gaps.append(
@@ -184,5 +193,5 @@ if nets and methods:
 st.header("Can the methods be trusted?")
 if linear:
     trust.exact_table(linear, index, probs)
-if nets:
-    trust.randomization_table(nets, index, probs)
+if any(n in models for n in TORCH_CLASSIFIERS):  # built-in networks: an imported graph's weights are not randomized
+    trust.randomization_table([n for n in TORCH_CLASSIFIERS if n in models], index, probs)

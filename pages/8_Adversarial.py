@@ -14,7 +14,7 @@ widgets.page_header(
 if not widgets.require_data():
     st.stop()
 widgets.unavailable_notice(list(CLASSIFIERS))
-names = cache.classifiers()
+names = cache.differentiable()  # attacks follow gradients
 if not names:
     st.error("No classifier could be loaded, so nothing can be attacked.")
     st.stop()

@@ -10,7 +10,7 @@ from tqdm.auto import tqdm
 
 from mnistdash import store
 from mnistdash.attack.core import adversarial, predictions
-from mnistdash.config import CLASSIFIERS, SEED
+from mnistdash.config import BUILTIN_CLASSIFIERS, SEED
 from mnistdash.data import Split
 
 ATTACK_KEY = "attack"
@@ -28,7 +28,7 @@ def sample_indices(n_test: int, size: int, seed: int = SEED) -> np.ndarray:
 def attack_tables(models: dict, x: np.ndarray, labels: np.ndarray, epsilons=EPSILONS, eps_transfer: float = TRANSFER_EPS) -> dict:
     """PGD (L-inf) accuracy per classifier and epsilon; transfer[a, b] = accuracy of b on digits attacked
     through a at eps_transfer; denoised[a] = accuracy of a on its own attacked digits after the denoiser."""
-    names = [n for n in CLASSIFIERS if n in models]
+    names = [n for n in BUILTIN_CLASSIFIERS if n in models]
     acc = np.zeros((len(names), len(epsilons)), np.float32)
     transfer = np.zeros((len(names), len(names)), np.float32)
     denoised = np.full(len(names), np.nan, np.float32)

@@ -29,11 +29,30 @@ class LinearModule(nn.Module):
         return x.reshape(len(x), -1) @ self.weight.T + self.bias
 
 
+class ForwardOnly(nn.Module):
+    """A model run outside torch (an imported ONNX graph through onnxruntime) as log-probabilities: forward passes
+    only, so occlusion works and gradient methods do not (`has_gradients` False)."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        p = self.model.predict_proba(x.detach().float().reshape(-1, 28, 28).numpy())
+        return torch.from_numpy(np.log(np.clip(p, 1e-12, None))).float()
+
+
+def has_gradients(model) -> bool:
+    return isinstance(model, (TorchClassifier, LinearModel))
+
+
 def as_torch(model) -> nn.Module:
     if isinstance(model, TorchClassifier):
         return model.module
     if isinstance(model, LinearModel):
         return LinearModule(model).eval()
+    if hasattr(model, "predict_proba"):
+        return ForwardOnly(model).eval()
     raise TypeError(f"cannot explain a {type(model).__name__}")
 
 
@@ -55,6 +74,8 @@ class Method:
         self.module = as_torch(model)
 
     def attribute(self, images: np.ndarray, targets) -> np.ndarray:
+        if not has_gradients(self.model) and not isinstance(self, OcclusionMethod):
+            return OcclusionMethod(self.model).attribute(images, targets)  # a graph run outside torch: no gradients
         x = torch.from_numpy(np.stack([model_input(self.model, im) for im in np.asarray(images, np.float32)]))
         targets = [int(t) for t in np.atleast_1d(targets)]
         x.requires_grad_(True)

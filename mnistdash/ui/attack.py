@@ -32,7 +32,7 @@ def attacked(model: str, digit: np.ndarray, label: int | None, method: str, eps:
 def readings(clean: np.ndarray, adv: np.ndarray, label: int | None) -> pd.DataFrame:
     """Every classifier's reading of the adversarial digit, with its confidence and whether it changed."""
     rows = []
-    for name in cache.classifiers():
+    for name in cache.differentiable():
         model = cache.models()[name]
         p_clean, p_adv = model.predict_proba(np.stack([clean, adv]))
         reads = int(p_adv.argmax())
@@ -54,7 +54,7 @@ def smallest_flips(digit: np.ndarray, label: int | None, method: str) -> dict[st
     """Per classifier: the smallest epsilon (bisection in [0, 0.5]) that changes its reading of the digit."""
     return {
         name: attack.smallest_flip(cache.models()[name], digit, target(digit, label, name), method)
-        for name in cache.classifiers()
+        for name in cache.differentiable()
     }
 
 

@@ -45,6 +45,13 @@ def classifiers() -> list[str]:
     return [n for n in CLASSIFIERS if n in models()]
 
 
+def differentiable() -> list[str]:
+    """The classifiers torch can take gradients of: all but imported graphs run by onnxruntime (attacks, ink search)."""
+    from mnistdash.explain import has_gradients
+
+    return [n for n in classifiers() if has_gradients(models()[n])]
+
+
 @st.cache_resource(show_spinner="Reading MNIST ...")
 def split(name: str) -> Split:
     data = load_split(name)

@@ -13,6 +13,7 @@ from PIL import Image
 
 from mnistdash import counterfactual as cf
 from mnistdash.config import LINEAR_MODELS
+from mnistdash.explain import has_gradients
 from mnistdash.live import Reading
 from mnistdash.ui import widgets
 
@@ -63,6 +64,7 @@ def show(reading: Reading, models: dict, names: list[str]) -> None:
         "another digit. Linear models: the fewest pixels, straight from the weights (often scattered: such a model weighs "
         f"each pixel alone). Networks: a short gradient search in smooth blobs (at most {cf.TIME_LIMIT:g} s). Trace the orange on the canvas."
     )
+    names = [n for n in names if has_gradients(models[n])]  # the search follows gradients (imported onnxruntime graphs: none)
     c1, c2 = st.columns([3, 2])
     target = c1.segmented_control("Make it a", list(range(10)), key="cf_target", on_change=_asked)
     name = c2.selectbox("for the model", names, index=names.index("cnn") if "cnn" in names else 0, key="cf_model", on_change=_asked)

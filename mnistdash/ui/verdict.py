@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mnistdash.config import LINEAR_MODELS
 from mnistdash.verdict import Verdict
 
 SURE_COLOUR, UNSURE_COLOUR = "inherit", "#8a5a00"  # dark amber: 6:1 on white
@@ -27,4 +28,5 @@ def show_verdict(container, v: Verdict) -> None:
         container.markdown(f"{sure}" + (f", and {', '.join(others)} agree." if others else "."))
     container.markdown(" · ".join(f"`{n}` **{a}**" for n, a in v.deciding.items()), help="the networks decide the headline")
     if v.secondary:
-        container.caption("Linear models, shown but not counted: " + " · ".join(f"`{n}` **{a}**" for n, a in v.secondary.items()))
+        kinds = "Linear models" if all(n in LINEAR_MODELS for n in v.secondary) else "Linear and imported models"
+        container.caption(f"{kinds}, shown but not counted: " + " · ".join(f"`{n}` **{a}**" for n, a in v.secondary.items()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import asdict, fields
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -136,6 +137,9 @@ def load(name: str, models_dir=None):
     """Load one committed model, verified against the manifest; raises store.StoreError."""
     from mnistdash import store
 
+    entry = store.check_model(name, models_dir)
+    if entry.get("config", {}).get("family") == "onnx":
+        return _load_imported(name, entry, models_dir)
     tensors, config_json, _ = store.load_model_files(name, models_dir)
     try:
         family, config = config_from_json(config_json)
@@ -146,13 +150,26 @@ def load(name: str, models_dir=None):
         ) from None
 
 
+def _load_imported(name: str, entry: dict, models_dir=None):
+    """An imported ONNX classifier (its files already checked against the manifest)."""
+    from mnistdash import store
+    from mnistdash.onnx.check import OnnxRefused
+    from mnistdash.onnx.model import load_onnx
+
+    folder = (store.MODELS_DIR if models_dir is None else Path(models_dir)) / name
+    try:
+        return load_onnx(name, folder / "model.onnx", entry["config"])
+    except (OnnxRefused, KeyError) as exc:
+        raise store.StoreError(f"{name}: the imported model cannot be run ({exc}); import it again with --replace") from None
+
+
 def load_all(names=None, models_dir=None) -> tuple[dict[str, Any], dict[str, str]]:
     """(models, errors): every model that loads, and a one-line reason for each one that does not."""
     from mnistdash import store
-    from mnistdash.config import ALL_MODELS
+    from mnistdash.config import classifiers
 
     models, errors = {}, {}
-    for name in names or ALL_MODELS:
+    for name in names or classifiers(models_dir) + ("denoiser",):
         try:
             models[name] = load(name, models_dir)
         except store.StoreError as exc:

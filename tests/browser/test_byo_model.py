@@ -1,0 +1,62 @@
+"""A model of one's own in a real browser: an ONNX file imported into a copy of the store, then the server started
+on it shows the model on the leaderboard, explains a digit with it and reads a drawn digit with it."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+import torch
+from torch import nn
+
+from mnistdash.config import MODELS_DIR
+from mnistdash.onnx.store import export_model, import_model
+from tests.browser.conftest import Server, assert_no_errors, open_page, wait_idle
+from tests.browser.test_browser import _canvas_box, _stroke
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def byo_server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("byo") / "models"
+    shutil.copytree(MODELS_DIR, root)
+    import_model(export_model("mlp", root.parent / "mlp.onnx", flat=True), "my-mlp", "the MLP, exported and imported", models_dir=root)
+    torch.manual_seed(0)
+    gelu = nn.Sequential(nn.Flatten(), nn.Linear(784, 32), nn.GELU(), nn.Linear(32, 10)).eval()  # Erf: onnxruntime only
+    torch.onnx.export(gelu, (torch.zeros(1, 1, 28, 28),), str(root.parent / "gelu.onnx"), input_names=["x"],
+                      dynamic_axes={"x": {0: "n"}}, opset_version=17, dynamo=False)
+    import_model(root.parent / "gelu.onnx", "my-gelu", "an untrained GELU net", models_dir=root)
+    srv = Server(env={"MNISTDASH_MODELS_DIR": str(root)})
+    yield srv
+    srv.stop()
+
+
+def test_leaderboard_lists_the_imported_models(page, byo_server):
+    open_page(page, byo_server, "", "Leaderboard")
+    board = page.locator("body").inner_text()
+    assert "my-mlp" in board and "imported: the MLP, exported and imported" in board
+    assert re.search(r"my-mlp[^\n]*97\.9\d%", board), board[:2000]
+    assert_no_errors(page)
+
+
+def test_explain_shows_the_imported_models_and_how_each_is_explained(page, byo_server):
+    open_page(page, byo_server, "Explain", "exact contributions")
+    page.get_by_text("Imported model my-mlp: explained by Captum on the graph converted to torch").wait_for(timeout=90_000)
+    page.get_by_text("Imported model my-gelu: explained by occlusion with onnxruntime").wait_for(timeout=90_000)
+    wait_idle(page)
+    assert page.get_by_text(re.compile(r"my-mlp → \d")).count() >= 1
+    assert_no_errors(page)
+
+
+def test_draw_reads_a_one_with_the_imported_model(page, byo_server):
+    open_page(page, byo_server, "Draw", "Stroke width")
+    box = _canvas_box(page)
+    _stroke(page, [(box["x"] + 140, box["y"] + 40 + i * 10) for i in range(21)])
+    page.get_by_test_id("draw-verdict").wait_for(timeout=60_000)
+    wait_idle(page)
+    texts = page.get_by_test_id("stMain").inner_text()
+    assert re.search(r"my-mlp\W*1\b", texts), texts[:3000]
+    assert "Linear and imported models, shown but not counted" in texts
+    assert_no_errors(page)

@@ -60,12 +60,13 @@ def rank(probs: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     return order, suspected, score
 
 
-def judge_probs(split: str, models_dir: str | Path | None = None) -> np.ndarray:
-    """The probabilities that judge each label of a split (see the module docstring)."""
+def judge_probs(split: str, models_dir: str | Path | None = None, extra: tuple[str, ...] = ()) -> np.ndarray:
+    """The probabilities that judge each label of a split (see the module docstring); `extra`: more models whose
+    test probabilities join the average (imported models, when the person opts in)."""
     if split == "train":
         return store.load_artifact("cv-train", models_dir)["probs"].astype(np.float32)
     probs = []
-    for name in JUDGES:
+    for name in JUDGES + tuple(extra):
         try:
             probs.append(store.load_artifact(f"probs-{name}", models_dir)["test"].astype(np.float32))
         except store.StoreError:

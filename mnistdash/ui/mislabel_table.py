@@ -11,6 +11,7 @@ import streamlit as st
 from PIL import Image
 
 from mnistdash import mislabels, store
+from mnistdash.config import IMPORTED
 from mnistdash.review import VERDICTS, counted, explain_link, verdict_from_ticks
 from mnistdash.ui import cache, reviews
 from mnistdash.ui.person import person_id
@@ -28,9 +29,9 @@ def _thumb(image: np.ndarray) -> str:
 
 
 @st.cache_data(show_spinner=False)
-def _ranking(split: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | str:
+def _ranking(split: str, extra: tuple[str, ...] = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray] | str:
     try:
-        probs = mislabels.judge_probs(split)
+        probs = mislabels.judge_probs(split, extra=extra)
     except store.StoreError as exc:
         return str(exc)
     labels = cache.split(split).labels
@@ -84,7 +85,12 @@ def render() -> None:
         "p(suspected label) - p(given label). Tick a verdict in one click; download your marks as CSV; explain opens a test digit on the Explain page. "
         f"Same list from the command line: `mnistdash mislabels --split {split} --top {top}`."
     )
-    ranking = _ranking(split)
+    extra = ()
+    if split == "test" and IMPORTED:
+        if st.checkbox(f"Also average the imported models ({', '.join(IMPORTED)})", key="mis_imported",
+                       help="Off: the built-in networks judge the labels. On: your models' test probabilities join the average."):
+            extra = tuple(IMPORTED)
+    ranking = _ranking(split, extra)
     if isinstance(ranking, str):
         st.warning(ranking)
         return

@@ -60,3 +60,14 @@ def test_draw_reads_a_one_with_the_imported_model(page, byo_server):
     assert re.search(r"my-mlp\W*1\b", texts), texts[:3000]
     assert "Linear and imported models, shown but not counted" in texts
     assert_no_errors(page)
+
+
+def test_errors_offers_the_imported_models_and_their_average(page, byo_server):
+    open_page(page, byo_server, "Errors", "Likely mislabelled")
+    page.get_by_role("tab", name="Likely mislabelled").click()
+    box = page.get_by_text("Also average the imported models (my-gelu, my-mlp)")
+    box.wait_for(timeout=90_000)
+    box.click()
+    wait_idle(page)
+    page.get_by_text("Download 0 marks as CSV").wait_for(timeout=60_000)
+    assert_no_errors(page)

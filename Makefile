@@ -5,6 +5,10 @@ PY := $(VENV)/bin/python
 # Elsewhere, get the CPU build of torch with: make run TORCH_PIP_ARGS="--index-url https://download.pytorch.org/whl/cpu"
 TORCH_PIP_ARGS ?=
 PORT ?= 8501
+# Another dataset and its models: make run DATA=data/fashion MODELS=models-fashion (README: "Another dataset").
+DATA ?=
+MODELS ?=
+RUN_ENV := $(if $(DATA),MNISTDASH_DATA_DIR=$(abspath $(DATA))) $(if $(MODELS),MNISTDASH_MODELS_DIR=$(abspath $(MODELS)))
 
 .PHONY: run test setup browser postgres bench lint
 
@@ -17,7 +21,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: setup
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	$(RUN_ENV) $(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from mnistdash.config import ALL_MODELS
+from mnistdash.config import ALL_MODELS, CLASS_NAMES, DATASET, NAMED_CLASSES
 from mnistdash.ui import cache, leaderboard, widgets
 
 
@@ -12,16 +12,26 @@ def scrollable(markdown: str) -> str:
     return f"<div style='overflow-x:auto'>\n\n{markdown}\n\n</div>"
 
 
-widgets.page_header("mnistdash", "What MNIST classifiers have learned, and why they decide as they do.")
+widgets.page_header("mnistdash", f"What {'MNIST' if DATASET == 'mnist' else DATASET} classifiers have learned, and why they decide as they do.")
 
-st.markdown(
+sizes = cache.split_sizes() or {"train": 0, "test": 0}
+if DATASET != "mnist" or NAMED_CLASSES:  # another dataset: say what it is, not what MNIST is
+    classes = ", ".join(CLASS_NAMES) if NAMED_CLASSES else "0-9"
+    st.markdown(
+        f"You are looking at the **{DATASET}** dataset ({sizes['train']:,} training and {sizes['test']:,} test images, "
+        f"classes {classes}) and the classifiers trained on it: their **weights as pictures**, the **per-pixel "
+        "contributions** behind every decision, a **canvas** to test them, **clickable confusion matrices**, likely "
+        "mislabelled images and **2-D maps** of the test set."
+    )
+else:
+    st.markdown(
     "How can a *linear* model read handwriting 92% of the time? Here you can look inside ten "
     "classifiers trained on MNIST's 60,000 digits, from templates and logistic regression to a "
     "convnet: their **weights as pictures**, the **per-pixel contributions** behind every decision "
     "(exact for linear models, Captum attributions for the networks), a **canvas** to test them "
     "with your own handwriting, **clickable confusion matrices** and likely mislabelled digits, "
     "a network's **2-D map** of the test set beside t-SNE, and a **denoising autoencoder**."
-)
+    )
 
 with st.container(horizontal=True):  # wraps on a narrow screen
     for path, label, icon in widgets.PAGES[1:]:
@@ -29,7 +39,7 @@ with st.container(horizontal=True):  # wraps on a narrow screen
 
 st.subheader("Leaderboard")
 st.caption(
-    "Accuracy on the 10,000 MNIST test digits, as `mnistdash evaluate` recomputes it; time to predict one digit on this server."
+    f"Accuracy on the {sizes['test']:,} {DATASET} test images, as `mnistdash evaluate` recomputes it; time to predict one image on this server."
 )
 widgets.unavailable_notice(ALL_MODELS, cache.file_problems())  # checksums only: no torch yet
 board = st.empty()  # shown at once from the manifest, then again with live timings

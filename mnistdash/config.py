@@ -13,6 +13,32 @@ MANIFEST = "manifest.json"
 
 IMAGE_SIZE = 28
 N_CLASSES = 10
+DIGITS = tuple(str(c) for c in range(N_CLASSES))
+
+
+def read_class_names(data_dir: Path = DATA_DIR) -> tuple[tuple[str, ...], str]:
+    """The dataset's class names from an optional classes.txt beside its files (ten lines, one name each), and a
+    one-line problem when that file is there but unusable (the digits 0-9 are used then)."""
+    path = Path(data_dir) / "classes.txt"
+    if not path.exists():
+        return DIGITS, ""
+    try:
+        names = tuple(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    except (OSError, UnicodeDecodeError) as exc:
+        return DIGITS, f"{path} cannot be read ({exc.__class__.__name__}); showing the classes as 0-9"
+    if len(names) != N_CLASSES or len(set(names)) != N_CLASSES:
+        return DIGITS, f"{path} has {len(names)} names; it needs {N_CLASSES} different ones, one per line; showing 0-9"
+    return names, ""
+
+
+CLASS_NAMES, CLASS_NAMES_PROBLEM = read_class_names()
+NAMED_CLASSES = CLASS_NAMES != DIGITS  # a dataset whose classes are not the digits (Fashion-MNIST, Kannada-MNIST ...)
+DATASET = DATA_DIR.name  # the data folder's name: how the sidebar names the dataset
+
+
+def class_name(c: int) -> str:
+    """How the app names class `c`: its name from classes.txt ("Trouser"), else the digit itself ("7")."""
+    return CLASS_NAMES[int(c)]
 SEED = 0
 
 # Gaussian noise levels (sigma on [0, 1] pixels) for the denoiser's accuracy table.

@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from mnistdash import panels
+from mnistdash.config import CLASS_NAMES, NAMED_CLASSES
 
 DIVERGING = "RdBu_r"
 CLASS_COLOURS = [
@@ -172,6 +173,10 @@ def probability_chart(probs: dict[str, np.ndarray], label: int | None = None) ->
         )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title="class (green frame: true label)" if label is not None else "class", side="top", dtick=1)
+    if NAMED_CLASSES:
+        fig.update_xaxes(tickmode="array", tickvals=[str(c) for c in range(10)], ticktext=list(CLASS_NAMES), tickangle=-45)
+        fig.update_traces(customdata=[list(CLASS_NAMES)] * len(names), hovertemplate="%{y}<br>%{customdata}: p = %{z:.4f}<extra></extra>",
+                          selector=dict(type="heatmap"))
     fig.update_layout(
         height=34 * len(names) + 114, margin=dict(l=0, r=0, t=64 + panels.MODEBAR_PX, b=0)
     )  # toolbar clear of the title
@@ -233,18 +238,16 @@ def confusion_figure(cm: np.ndarray, normalized: bool = False, title: str = "") 
             mode="markers",
             marker=dict(symbol="square", size=34, color="rgba(0,0,0,0)", opacity=0.01),
             customdata=np.stack([tt.ravel(), pp.ravel(), cm.ravel()], -1),
-            hovertemplate="true %{customdata[0]}, predicted %{customdata[1]}<br>%{customdata[2]} digits<extra>click to see them</extra>",
+            hovertext=[f"true {CLASS_NAMES[t]}, predicted {CLASS_NAMES[p]}" for t, p in zip(tt.ravel(), pp.ravel())],
+            hovertemplate="%{hovertext}<br>%{customdata[2]} images<extra>click to see them</extra>",
             showlegend=False,
             name="cells",
             text=[f"{100 * s:.1f}% of the row" for s in share.ravel()],
         )
     )
-    fig.update_xaxes(
-        title="predicted", range=[-0.5, 9.5], tickmode="array", tickvals=list(range(10)), side="top", fixedrange=True
-    )
-    fig.update_yaxes(
-        title="true label", range=[9.5, -0.5], tickmode="array", tickvals=list(range(10)), fixedrange=True, scaleanchor="x"
-    )
+    ticks = dict(tickmode="array", tickvals=list(range(10)), ticktext=list(CLASS_NAMES))
+    fig.update_xaxes(title="predicted", range=[-0.5, 9.5], side="top", fixedrange=True, tickangle=-45 if NAMED_CLASSES else 0, **ticks)
+    fig.update_yaxes(title="true label", range=[9.5, -0.5], fixedrange=True, scaleanchor="x", **ticks)
     fig.update_layout(height=470, margin=dict(l=0, r=0, t=40, b=0), title=title, clickmode="event+select", dragmode=False)
     return fig
 

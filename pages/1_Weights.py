@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from mnistdash import weights
-from mnistdash.config import LINEAR_MODELS
+from mnistdash.config import LINEAR_MODELS, class_name
 from mnistdash.figures import symmetric_range
 from mnistdash.ui import cache, weights_notes, widgets
 from mnistdash.ui.zoom import zoomable_mosaic
@@ -42,7 +42,7 @@ with tab_linear:
         )
         zoomable_mosaic(
             models[model_name].weight_images,
-            [f"class {c}" for c in range(10)],
+            [f"class {class_name(c)}" for c in range(10)],
             key="w_main",
             value_name="weight",
             cols=5,
@@ -64,15 +64,15 @@ with tab_linear:
                 imgs, colours = models[name].weight_images, dict(value_name="weight")
             st.markdown(f"**{name}**")
             zoomable_mosaic(
-                imgs, [f"{name}, class {c}" for c in range(10)], key=f"w_{name}", labels=list("0123456789"), **colours
+                imgs, [f"{name}, class {class_name(c)}" for c in range(10)], key=f"w_{name}", labels=list("0123456789"), **colours
             )
 
 with tab_pair:
     if linear:
         c1, c2, c3 = st.columns(3)
         pair_model = c1.selectbox("Model", linear, key="pair_model")
-        a = c2.selectbox("Toward digit", list(range(10)), index=3)
-        b = c3.selectbox("Away from digit", list(range(10)), index=8)
+        a = c2.selectbox("Toward class", list(range(10)), index=3, format_func=class_name)
+        b = c3.selectbox("Away from class", list(range(10)), index=8, format_func=class_name)
         w = models[pair_model].weight_images
         means = templates()["class means"]
         diff = w[a] - w[b]

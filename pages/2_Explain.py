@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from mnistdash.config import CLASSIFIERS, IMPORTED, LINEAR_MODELS, TORCH_CLASSIFIERS
+from mnistdash.config import CLASSIFIERS, IMPORTED, LINEAR_MODELS, NAMED_CLASSES, TORCH_CLASSIFIERS, class_name
 from mnistdash.explain import CAPTUM_METHODS, METHODS, has_gradients
 from mnistdash.figures import mosaic, symmetric_range
 from mnistdash.ui import cache, trust, url, widgets
@@ -48,7 +48,7 @@ probs = {n: models[n].predict_proba(image[None])[0] for n in names}
 widgets.min_width("explain_probs", 420)
 with st.container(horizontal=True, key="explain_top"):  # the chart wraps under the digit on a narrow screen
     with st.container(width=190):
-        widgets.digit_image(image, f"test digit #{index}, labelled {label}", alt=f"test digit {index}, a handwritten {label}", px=168)
+        widgets.digit_image(image, f"test image #{index}, labelled {class_name(label)}" if NAMED_CLASSES else f"test digit #{index}, labelled {label}", alt=f"test digit {index}, a handwritten {label}", px=168)
         focus_pred = int(probs[focus].argmax())
         focus_map = test_attribution(focus, index, focus_method, focus_pred)
         widgets.show(mosaic(focus_map[None], [""], value_name="attribution", cell_px=150, colorbar=False), key="focus_map")

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from mnistdash import errors
-from mnistdash.config import CLASSIFIERS
+from mnistdash.config import CLASS_NAMES, CLASSIFIERS, NAMED_CLASSES, class_name
 from mnistdash.figures import confusion_figure, mark_cell
 from mnistdash.ui import cache, mislabel_table, reviews, url, widgets
 from mnistdash.ui.grid import digit_grid
@@ -78,7 +78,7 @@ with tab_cm:
     with right:
         st.dataframe(
             pd.DataFrame(
-                {"class": range(10), "precision": np.round(precision, 4), "recall": np.round(recall, 4), "support": cm.sum(1)}
+                {"class": list(CLASS_NAMES), "precision": np.round(precision, 4), "recall": np.round(recall, 4), "support": cm.sum(1)}
             ),
             hide_index=True,
             width="stretch",
@@ -89,9 +89,9 @@ with tab_cm:
         true, pred = cell
         members = errors.cell_members(labels, probs, true, pred)
         kind = "least confident correct first" if true == pred else "most confidently wrong first"
-        st.subheader(f"True {true}, predicted {pred}: {len(members)} digits ({kind})")
+        st.subheader(f"True {class_name(true)}, predicted {class_name(pred)}: {len(members)} {'images' if NAMED_CLASSES else 'digits'} ({kind})")
         crowd = reviews.crowd_column(split, members)
-        caps = [f"#{i} · {true}→{pred} · p={probs[i, pred]:.2f}" for i in members]
+        caps = [f"#{i} · {class_name(true)}→{class_name(pred)} · p={probs[i, pred]:.2f}" for i in members]
         if isinstance(crowd, list):  # what people answered, where anyone did
             caps = [f"{c} · crowd {w}" if w else c for c, w in zip(caps, crowd)]
         digit_grid(members, split, caps, key=f"cell_{model}_{split}_{true}_{pred}")

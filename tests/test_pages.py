@@ -63,7 +63,8 @@ def test_explain_by_class_and_hardest():
     at = run_page("pages/2_Explain.py")
     at.sidebar.radio[0].set_value("class").run()
     at.sidebar.selectbox[0].set_value(3).run()
-    assert not at.exception and "labelled **3**" in at.sidebar.caption[0].value
+    assert not at.exception and any("labelled **3**" in c.value for c in at.sidebar.caption)
+    assert any("Dataset **mnist**: 60,000 train, 10,000 test; classes: the digits 0-9" in c.value for c in at.sidebar.caption)
     at.sidebar.radio[0].set_value("hardest").run()
     assert not at.exception
 
@@ -71,7 +72,7 @@ def test_explain_by_class_and_hardest():
 def test_weights_tabs_controls():
     at = run_page("pages/1_Weights.py")
     labels = [s.label for s in at.selectbox]
-    assert "Linear model" in labels and "Toward digit" in labels and "Network" in labels
+    assert "Linear model" in labels and "Toward class" in labels and "Network" in labels
     assert len(at.get("plotly_chart")) >= 5
 
 

@@ -99,6 +99,15 @@ def _as_float(model: str, which: str, _arr: np.ndarray) -> np.ndarray:
     return out
 
 
+@st.cache_resource(show_spinner=False)
+def split_sizes() -> dict[str, int] | None:
+    """How many images each split holds (None when the data cannot be read)."""
+    try:
+        return {name: len(split(name)) for name in ("train", "test")}
+    except DataError:
+        return None
+
+
 def data_problem() -> str | None:
     try:
         split("test")

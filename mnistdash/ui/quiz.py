@@ -11,6 +11,7 @@ import streamlit as st
 
 from mnistdash import mislabels
 from mnistdash import store as model_store
+from mnistdash.config import NAMED_CLASSES, class_name
 from mnistdash.quiz.rounds import KINDS, ROUND_SIZE, Item, make_pools, make_round
 from mnistdash.quiz.score import Throttle, is_right, running_totals, score_round
 from mnistdash.review import counted
@@ -22,7 +23,9 @@ from mnistdash.ui.person import person_id
 _STATE = "quiz"
 JUDGE = "cnn"
 THROTTLE = Throttle(limit=2, window=1.0)
-LABELS = {**{str(d): str(d) for d in range(10)}, "x": "not a digit / can't tell"}
+# The answer buttons: the class names (the digits for MNIST), keyed 0-9 as in the store, and X.
+LABELS = {**{str(d): class_name(d) if not NAMED_CLASSES else f"{d} {class_name(d)}" for d in range(10)},
+          "x": "none of these / can't tell" if NAMED_CLASSES else "not a digit / can't tell"}
 
 
 def model_probs() -> dict[str, np.ndarray]:
@@ -107,7 +110,7 @@ def reveal(item: Item, given: str) -> None:
     """The digit just answered: its label, the person's answer, every model's."""
     label = int(cache.split("test").labels[item.index])
     right = is_right(given, label)
-    st.markdown(f"**Last digit (#{item.index})**: you said **{LABELS[given]}**, the label is **{label}**: " + ("right" if right else "not the label"))
+    st.markdown(f"**Last digit (#{item.index})**: you said **{LABELS[given]}**, the label is **{class_name(label)}**: " + ("right" if right else "not the label"))
     widgets.digit_image(cache.floats("test")[item.index], f"test digit #{item.index}", alt=f"the digit just answered, test {item.index}", px=84)
     rows = [{"model": m, "says": int(p[item.index].argmax()), "probability": float(p[item.index].max())} for m, p in model_probs().items()]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={"probability": st.column_config.NumberColumn(format="%.2f")})
@@ -129,7 +132,7 @@ def summary() -> None:
         with st.container(horizontal=True):
             for i in idx:
                 with st.container(width=90, gap=None):
-                    widgets.digit_image(cache.floats("test")[i], f"#{i}: you {s['answers'][i]}, label {labels[i]}", alt=f"test digit {i}")
+                    widgets.digit_image(cache.floats("test")[i], f"#{i}: you {LABELS[str(s['answers'][i])] if str(s['answers'][i]) in LABELS else s['answers'][i]}, label {class_name(labels[i])}", alt=f"test digit {i}")
     st.button("Play another round", type="primary", on_click=lambda: state().update(round=None), key="quiz_again")
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from mnistdash.config import LINEAR_MODELS
+import html
+
+from mnistdash.config import LINEAR_MODELS, NAMED_CLASSES, class_name
 from mnistdash.verdict import Verdict
 
 SURE_COLOUR, UNSURE_COLOUR = "inherit", "#8a5a00"  # dark amber: 6:1 on white
@@ -16,14 +18,14 @@ def show_verdict(container, v: Verdict) -> None:
     container.markdown(
         f"<div id='draw-verdict-box' style='display:flex;align-items:baseline;gap:14px;color:{colour}'>"
         f"<span id='draw-verdict' data-testid='draw-verdict' data-state='{state}' "
-        f"style='font-size:96px;font-weight:700;line-height:1'>{v.digit}</span>"
+        f"style='font-size:{48 if NAMED_CLASSES else 96}px;font-weight:700;line-height:1'>{html.escape(class_name(v.digit))}</span>"
         f"<span data-testid='draw-verdict-state' style='font-size:28px;font-weight:600'>{label}</span></div>",
         unsafe_allow_html=True,
     )
     others = [n for n in v.deciding if n != v.leader]
-    sure = f"**{v.leader}**, the most accurate model here, reads **{v.digit}** at {100 * v.confidence:.0f}%"
+    sure = f"**{v.leader}**, the most accurate model here, reads **{class_name(v.digit)}** at {100 * v.confidence:.0f}%"
     if v.unsure:
-        container.markdown(f"**Unsure.** Best guess {v.digit}: {sure}, but {v.reason}.")
+        container.markdown(f"**Unsure.** Best guess {class_name(v.digit)}: {sure}, but {v.reason}.")
     else:
         container.markdown(f"{sure}" + (f", and {', '.join(others)} agree." if others else "."))
     container.markdown(" · ".join(f"`{n}` **{a}**" for n, a in v.deciding.items()), help="the networks decide the headline")

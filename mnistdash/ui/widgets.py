@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from mnistdash.config import NAMED_CLASSES, class_name
 from mnistdash.ui import cache
 
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 3}}
@@ -31,14 +32,30 @@ def page_header(title: str, caption: str) -> None:
         for path, label, icon in PAGES:
             st.page_link(path, label=label, icon=icon)
         st.divider()
+        dataset_line()
     st.title(title)
     st.caption(caption)
 
 
+def dataset_line() -> None:
+    """The dataset the app shows, its size and its classes, in the sidebar."""
+    from mnistdash.config import CLASS_NAMES, CLASS_NAMES_PROBLEM, DATASET, NAMED_CLASSES
+
+    sizes = cache.split_sizes()
+    size = f"{sizes['train']:,} train, {sizes['test']:,} test" if sizes else "unreadable"
+    classes = ", ".join(CLASS_NAMES) if NAMED_CLASSES else "the digits 0-9"
+    st.caption(f"Dataset **{DATASET}**: {size}; classes: {classes}.")
+    if CLASS_NAMES_PROBLEM:
+        st.warning(CLASS_NAMES_PROBLEM, icon="⚠️")
+
+
 def require_data() -> bool:
+    from mnistdash.config import DATA_DIR, ROOT
+
     problem = cache.data_problem()
     if problem:
-        st.error(f"The MNIST data cannot be read: {problem}. Restore data/mnist/ from git.")
+        fix = "Restore data/mnist/ from git." if DATA_DIR == ROOT / "data" / "mnist" else f"Check the files in {DATA_DIR} (MNISTDASH_DATA_DIR)."
+        st.error(f"The data cannot be read: {problem}. {fix}")
         return False
     return True
 
@@ -91,7 +108,7 @@ def digit_picker(container=st.sidebar) -> int:
         if c.button("🎲 Another random digit", key="digit_random"):
             set_digit(np.random.default_rng().integers(n))
     elif mode == "class":
-        cls = c.selectbox("Class", list(range(10)), key="digit_class")
+        cls = c.selectbox("Class", list(range(10)), key="digit_class", format_func=class_name)
         members = np.flatnonzero(test.labels == cls)
         k = c.slider("Which one of the class", 0, len(members) - 1, 0, key="digit_class_k")
         set_digit(members[k])
@@ -106,7 +123,7 @@ def digit_picker(container=st.sidebar) -> int:
             k = c.slider("Rank (0 = lowest probability of the true class)", 0, 199, 0, key="digit_hard_k")
             set_digit(order[k])
     idx = int(st.session_state[DIGIT_KEY])
-    c.caption(f"Digit #{idx}, labelled **{int(test.labels[idx])}**")
+    c.caption(f"{'Image' if NAMED_CLASSES else 'Digit'} #{idx}, labelled **{class_name(test.labels[idx])}**")
     return idx
 
 

@@ -1,0 +1,47 @@
+"""Another dataset in the app: a small synthetic ten-class set with class names, written here in IDX layout,
+`mnistdash train --quick` on it, then the dashboard started on it names the classes and the dataset."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from mnistdash.config import ROOT
+from tests.browser.conftest import Server, assert_no_errors, open_page, wait_idle
+from tests.synthetic import NAMES, write_dataset
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def shapes_server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("other")
+    data, models = write_dataset(root / "shapes"), root / "models"
+    env = {**os.environ, "MNISTDASH_DATA_DIR": str(data), "MNISTDASH_MODELS_DIR": str(models)}
+    subprocess.run([sys.executable, "-m", "mnistdash.cli", "train", "--quick"], cwd=ROOT, env=env, check=True, capture_output=True)
+    srv = Server(env={"MNISTDASH_DATA_DIR": str(data), "MNISTDASH_MODELS_DIR": str(models)})
+    yield srv
+    srv.stop()
+
+
+def test_errors_page_names_the_classes(page, shapes_server):
+    open_page(page, shapes_server, "Errors", "Confusion matrix")
+    page.locator(".js-plotly-plot .xtick text").first.wait_for(timeout=90_000)
+    wait_idle(page)
+    ticks = page.locator(".js-plotly-plot .xtick text").all_text_contents()  # SVG text: no inner text
+    assert ticks[:10] == NAMES, ticks
+    assert page.locator(".js-plotly-plot .ytick text").all_text_contents()[:10] == NAMES
+    sidebar = page.get_by_test_id("stSidebar").inner_text()
+    assert "Dataset shapes: 2,000 train, 500 test; classes: Ring, Bar, Cross" in sidebar, sidebar
+    assert_no_errors(page)
+
+
+def test_home_says_which_dataset_not_mnist(page, shapes_server):
+    open_page(page, shapes_server, "", "Leaderboard")
+    main = page.get_by_test_id("stMain").inner_text()
+    assert "You are looking at the shapes dataset (2,000 training and 500 test images" in main
+    assert "Accuracy on the 500 shapes test images" in main and "MNIST's 60,000 digits" not in main
+    assert_no_errors(page)

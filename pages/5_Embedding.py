@@ -4,6 +4,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
+from mnistdash.config import class_name
 from mnistdash.figures import CLASS_COLOURS
 from mnistdash.selection import odd_first
 from mnistdash.ui import cache, widgets
@@ -51,7 +52,7 @@ def scatter(coords: np.ndarray) -> go.Figure:
         groups = [("correct", preds == labels, "#9ecae1"), ("wrong", preds != labels, "#d62728")]
     else:
         values = labels if colour_by == "true label" else preds
-        groups = [(str(c), values == c, CLASS_COLOURS[c]) for c in range(10)]
+        groups = [(class_name(c), values == c, CLASS_COLOURS[c]) for c in range(10)]
     for name, mask, colour in groups:
         pos = np.flatnonzero(mask)
         TRACES.append(pos)

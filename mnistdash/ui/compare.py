@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from mnistdash.config import class_name
 from mnistdash.explain.contrast import clicked_class, comparison_class
 from mnistdash.figures import clickable_classes, probability_chart
 from mnistdash.ui import widgets
@@ -37,7 +38,7 @@ def comparison_picker(index: int, probs: dict[str, np.ndarray], label: int | Non
     c1.selectbox(
         "Compare with class B (or click a class in the chart)",
         [None, *range(10)],
-        format_func=lambda c: RUNNER_UP if c is None else str(c),
+        format_func=lambda c: RUNNER_UP if c is None else class_name(c),
         key=key,
         help="The 'why A and not B' class. A model that itself predicts B is compared with its own runner-up instead.",
     )

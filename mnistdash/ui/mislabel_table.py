@@ -11,7 +11,7 @@ import streamlit as st
 from PIL import Image
 
 from mnistdash import mislabels, store
-from mnistdash.config import IMPORTED
+from mnistdash.config import IMPORTED, NAMED_CLASSES, class_name
 from mnistdash.review import VERDICTS, counted, explain_link, verdict_from_ticks
 from mnistdash.ui import cache, reviews
 from mnistdash.ui.person import person_id
@@ -104,8 +104,8 @@ def render() -> None:
         {
             "digit": [_thumb(images[i]) for i in idx],
             "index": idx,
-            "given": labels[idx],
-            "suspected": suspected[idx],
+            "given": [class_name(c) for c in labels[idx]] if NAMED_CLASSES else labels[idx],
+            "suspected": [class_name(c) for c in suspected[idx]] if NAMED_CLASSES else suspected[idx],
             "score": np.round(score[idx], 3),
             **{v: [marks.get(int(i)) == v for i in idx] for v in VERDICTS},
             "explain": [explain_link(i, split) for i in idx],

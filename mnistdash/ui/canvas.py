@@ -54,10 +54,10 @@ def drawing(stroke_width: int, size: int = 280) -> np.ndarray | None:
     with st.container(horizontal=True, gap="small"):
         if st.button("↶ Undo", key="draw_undo", disabled=not strokes, help="Remove the last stroke"):
             _reload(s, strokes[:-1])
-            st.rerun()  # the canvas redraws itself without the stroke and sends the new picture
+            st.rerun(scope="fragment")  # the canvas redraws itself without the stroke and sends the new picture
         if st.button("✕ Clear", key="draw_clear", disabled=not strokes, help="Start again on an empty canvas"):
             _reload(s, [])
-            st.rerun()
+            st.rerun(scope="fragment")
     return image
 
 

@@ -86,7 +86,9 @@ def browser_bench(strokes: int = STROKES) -> None:
                     page.mouse.move(x, y, steps=3)
                 page.evaluate("() => { window.__t0 = performance.now(); }")
                 page.mouse.up()
-                page.wait_for_function(f"() => window.__marks.verdict && {len(MAPS)} === Object.keys(window.__marks).length - 1", timeout=60_000)
+                page.wait_for_function(
+                    f"() => window.__marks.verdict && {len(MAPS)} === Object.keys(window.__marks).length - 1", timeout=60_000
+                )
                 marks = page.evaluate("() => [window.__t0, window.__marks, window.__live || []]")
                 wait_idle(page)
                 if i == 0:
@@ -103,7 +105,9 @@ def browser_bench(strokes: int = STROKES) -> None:
     print(f"  the verdict on screen:   p50 {q(verdict, 50):6.0f} ms, p95 {q(verdict, 95):6.0f} ms, max {max(verdict):6.0f} ms")
     print(f"  the last map on screen:  p50 {q(last, 50):6.0f} ms, p95 {q(last, 95):6.0f} ms, max {max(last):6.0f} ms")
     if live:
-        print(f"  pointer move to live verdict ({len(live)} moves): p50 {q(live, 50):.1f} ms, p95 {q(live, 95):.1f} ms")
+        print(
+            f"  pointer move to the live answers on screen ({len(live)} frames, from each frame's oldest move): p50 {q(live, 50):.1f} ms, p95 {q(live, 95):.1f} ms"
+        )
     else:
         print("  (no live verdict during the stroke: the canvas shows none)")
 
@@ -137,7 +141,9 @@ def server_bench() -> None:
         read_digit(models, arr, names, "input-x-gradient")
         compute.append(time.perf_counter() - t0)
     ms = lambda a, q: 1000 * float(np.percentile(a, q))  # noqa: E731
-    print(f"stroke -> preprocessing + {len(names)} predictions + maps: p50 {ms(compute, 50):.1f} ms, p95 {ms(compute, 95):.1f} ms")
+    print(
+        f"stroke -> preprocessing + {len(names)} predictions + maps: p50 {ms(compute, 50):.1f} ms, p95 {ms(compute, 95):.1f} ms"
+    )
 
 
 if __name__ == "__main__":

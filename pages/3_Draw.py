@@ -4,6 +4,7 @@ import numpy as np
 import streamlit as st
 
 from mnistdash.config import CLASSIFIERS
+from mnistdash.drawing import canvas_digit
 from mnistdash.explain import CAPTUM_METHODS, METHODS
 from mnistdash.live import read_digit
 from mnistdash.preprocess import ImageError
@@ -61,7 +62,8 @@ def draw_part() -> None:
         reading = None
         if image is not None and names:
             try:
-                reading = read_digit(models, image, names, net_method=method, scorer=ood.scorer())
+                digit = canvas_digit(image) if source == "draw" else image  # the recipe the browser repeats
+                reading = read_digit(models, digit, names, net_method=method, scorer=ood.scorer())
             except ImageError as exc:
                 problem = f"{exc}." if "no digit" in str(exc) else str(exc)
 

@@ -142,9 +142,12 @@ def assert_no_errors(page):
 # ---- drawing on the Draw page's canvas (one helper for every browser test and bench/draw_latency.py) ----------
 
 
+CANVAS = "canvas[data-testid='draw-canvas']"  # the drawing component's canvas (in its shadow root: locators reach it)
+
+
 def canvas_box(page) -> dict:
     """The drawing surface's box on the page (x, y, width, height)."""
-    canvas = page.locator("canvas.upper-canvas, canvas[data-testid='draw-canvas']").first
+    canvas = page.locator(CANVAS).first
     canvas.wait_for(timeout=60_000)
     return canvas.bounding_box()
 

@@ -15,7 +15,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PAGES, Server, wait_idle  # noqa: E402
+from tests.browser.conftest import CANVAS, CHROMIUM, CHROMIUM_ARGS, PAGES, Server, wait_idle  # noqa: E402
 
 
 def rss_mb(pid: int) -> float:
@@ -71,11 +71,10 @@ def main():
         page.goto(f"{srv.url}/Draw")
         page.get_by_text("Stroke width").wait_for(timeout=60_000)
         wait_idle(page)
-        canvas = page.locator("canvas").nth(2)
-        box = canvas.bounding_box()
+        box = page.locator(CANVAS).first.bounding_box()
         trips = []
         for k in range(10):
-            page.get_by_role("button", name="Reset canvas & history").click() if k else None
+            page.get_by_role("button", name="✕ Clear").click() if k else None
             if k:
                 page.get_by_text("Draw a digit on the canvas").wait_for(timeout=60_000)
                 wait_idle(page)

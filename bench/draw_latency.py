@@ -1,7 +1,9 @@
-"""Server-side time from a finished stroke to every model's prediction and maps (the Draw page's own
-functions on canvas-like RGBA arrays), p50 / p95.
+"""The Draw page's latency in a real browser: 30 strokes of several digits drawn in headless Chromium, each on a
+cleared canvas; p50 / p95 from mouse-up to the verdict on screen and to the last map on screen, and, while the pen
+moves, from a pointer move to the live verdict that the drawing component shows (when it has one).
 
-    .venv/bin/python bench/draw_latency.py
+    .venv/bin/python bench/draw_latency.py            # the browser figures (starts its own `streamlit run`)
+    .venv/bin/python bench/draw_latency.py --server   # the server's own work per stroke, without a browser
 """
 
 from __future__ import annotations
@@ -11,18 +13,103 @@ import time
 from pathlib import Path
 
 import numpy as np
-import torch
 from PIL import Image, ImageDraw
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-torch.set_num_threads(1)
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-from mnistdash import store  # noqa: E402
-from mnistdash.config import CLASSIFIERS  # noqa: E402
-from mnistdash.data import load_split  # noqa: E402
-from mnistdash.live import nearest, read_digit  # noqa: E402
-from mnistdash.ui.draw import map_with_point, overlay_maps, probability_bars  # noqa: E402
-from mnistdash.zoo import load_all  # noqa: E402
+STROKES = 30
+# Each digit as one stroke, in fractions of the canvas (x, y).
+SHAPES = {
+    "1": [(0.5, 0.15 + 0.035 * i) for i in range(21)],
+    "7": [(0.25 + 0.05 * i, 0.2) for i in range(10)] + [(0.7 - 0.025 * i, 0.2 + 0.06 * i) for i in range(1, 12)],
+    "0": [(0.5 + 0.2 * np.sin(t), 0.5 - 0.32 * np.cos(t)) for t in np.linspace(0, 2 * np.pi, 24)],
+    "2": [(0.5 + 0.18 * np.sin(t), 0.33 - 0.15 * np.cos(t)) for t in np.linspace(-1.3, 1.9, 10)]
+    + [(0.6 - 0.04 * i, 0.45 + 0.04 * i) for i in range(1, 9)]
+    + [(0.3 + 0.05 * i, 0.8) for i in range(1, 9)],
+    "6": [(0.6 - 0.03 * i, 0.15 + 0.04 * i) for i in range(10)]
+    + [(0.45 + 0.16 * np.sin(t), 0.65 - 0.15 * np.cos(t)) for t in np.linspace(-1.6, 2 * np.pi - 1.6, 16)],
+}
+# Marks in the page: when the verdict and each map are first on screen after `window.__t0` (set at mouse-up).
+MAPS = [
+    ".st-key-draw_maps .js-plotly-plot .heatmaplayer, [data-testid='draw-contrib-maps']",
+    "[data-testid='draw-map-bottleneck']",
+    "[data-testid='draw-map-tsne']",
+]
+OBSERVE = """(maps) => {
+  window.__marks = {};
+  const look = () => {
+    if (window.__t0 === undefined) return;
+    const t = performance.now();
+    if (!window.__marks.verdict && document.querySelector("[data-testid='draw-verdict']")) window.__marks.verdict = t;
+    maps.forEach((sel, i) => { if (!window.__marks['m' + i] && document.querySelector(sel)) window.__marks['m' + i] = t; });
+  };
+  new MutationObserver(look).observe(document.body, {subtree: true, childList: true, attributes: true});
+}"""
+
+
+def _points(shape: str, box: dict, rng) -> list[tuple[float, float]]:
+    dx, dy, s = rng.uniform(-0.05, 0.05), rng.uniform(-0.04, 0.04), rng.uniform(0.85, 1.05)
+    return [
+        (box["x"] + box["width"] * (0.5 + (x - 0.5) * s + dx), box["y"] + box["height"] * (0.5 + (y - 0.5) * s + dy))
+        for x, y in SHAPES[shape]
+    ]
+
+
+def browser_bench(strokes: int = STROKES) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server, open_page, wait_idle
+    from tests.browser.conftest import canvas_box as box_of
+
+    server = Server()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            page = browser.new_context(viewport={"width": 1500, "height": 1100}).new_page()
+            open_page(page, server, "Draw", "Stroke width")
+            page.evaluate(OBSERVE, MAPS)
+            rng = np.random.default_rng(0)
+            shapes = list(SHAPES)
+            verdict, last, live = [], [], []
+            for i in range(strokes + 1):  # the first is a warm-up (the models' first run in this server)
+                if page.get_by_test_id("draw-verdict").count():
+                    page.get_by_role("button", name="✕ Clear").click()
+                    page.get_by_text("Draw a digit on the canvas").wait_for(timeout=60_000)
+                    wait_idle(page)
+                page.evaluate("() => { window.__t0 = undefined; window.__marks = {}; window.__live = []; }")
+                box = box_of(page)
+                pts = _points(shapes[i % len(shapes)], box, rng)
+                page.mouse.move(*pts[0])
+                page.mouse.down()
+                for x, y in pts[1:]:
+                    page.mouse.move(x, y, steps=3)
+                page.evaluate("() => { window.__t0 = performance.now(); }")
+                page.mouse.up()
+                page.wait_for_function(
+                    f"() => window.__marks.verdict && {len(MAPS)} === Object.keys(window.__marks).length - 1", timeout=60_000
+                )
+                marks = page.evaluate("() => [window.__t0, window.__marks, window.__live || []]")
+                wait_idle(page)
+                if i == 0:
+                    continue
+                t0, m, lv = marks
+                verdict.append(m["verdict"] - t0)
+                last.append(max(m[f"m{k}"] for k in range(len(MAPS))) - t0)
+                live.extend(lv)
+            browser.close()
+    finally:
+        server.stop()
+    q = lambda a, p: float(np.percentile(a, p))  # noqa: E731
+    print(f"{strokes} strokes ({', '.join(shapes)}), headless Chromium, mouse-up to:")
+    print(f"  the verdict on screen:   p50 {q(verdict, 50):6.0f} ms, p95 {q(verdict, 95):6.0f} ms, max {max(verdict):6.0f} ms")
+    print(f"  the last map on screen:  p50 {q(last, 50):6.0f} ms, p95 {q(last, 95):6.0f} ms, max {max(last):6.0f} ms")
+    if live:
+        print(
+            f"  pointer move to the live answers on screen ({len(live)} frames, from each frame's oldest move): p50 {q(live, 50):.1f} ms, p95 {q(live, 95):.1f} ms"
+        )
+    else:
+        print("  (no live verdict during the stroke: the canvas shows none)")
 
 
 def canvas_stroke(rng) -> np.ndarray:
@@ -34,35 +121,30 @@ def canvas_stroke(rng) -> np.ndarray:
     return np.asarray(img)
 
 
-def main():
+def server_bench() -> None:
+    """The server's work per stroke: preprocessing, every model, its map (the page's own functions)."""
+    import torch
+
+    from mnistdash.config import CLASSIFIERS
+    from mnistdash.live import read_digit
+    from mnistdash.zoo import load_all
+
+    torch.set_num_threads(1)
     models, _ = load_all()
     names = [n for n in CLASSIFIERS if n in models]
-    emb = store.load_artifact("embedding")
-    labels = load_split("test").labels[emb["index"]]
     rng = np.random.default_rng(0)
     read_digit(models, canvas_stroke(rng), names)
-    compute, total = [], []
+    compute = []
     for _ in range(50):
         arr = canvas_stroke(rng)
         t0 = time.perf_counter()
-        r = read_digit(models, arr, names, "input-x-gradient")
-        t1 = time.perf_counter()
-        near = nearest(emb["bottleneck"], r.code, 8)
-        for fig in (
-            probability_bars(r.probs),
-            overlay_maps(r.digit, r.maps, list(r.maps)),
-            map_with_point(emb["bottleneck"], labels, r.code, near),
-        ):
-            fig.to_json()
-        t2 = time.perf_counter()
-        compute.append(t1 - t0)
-        total.append(t2 - t0)
+        read_digit(models, arr, names, "input-x-gradient")
+        compute.append(time.perf_counter() - t0)
     ms = lambda a, q: 1000 * float(np.percentile(a, q))  # noqa: E731
     print(
         f"stroke -> preprocessing + {len(names)} predictions + maps: p50 {ms(compute, 50):.1f} ms, p95 {ms(compute, 95):.1f} ms"
     )
-    print(f"... plus the three figures serialized:          p50 {ms(total, 50):.1f} ms, p95 {ms(total, 95):.1f} ms")
 
 
 if __name__ == "__main__":
-    main()
+    server_bench() if "--server" in sys.argv else browser_bench()

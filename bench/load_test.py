@@ -37,7 +37,7 @@ async def session(browser, url: str, until: float, stats: dict, k: int):
             await page.goto(f"{url}/Draw")
             await page.get_by_text("Stroke width").wait_for(timeout=120_000)
             await idle(page)
-            box = await page.locator("canvas").nth(2).bounding_box()
+            box = await page.locator("canvas[data-testid='draw-canvas']").first.bounding_box()
             x = box["x"] + 120 + (k % 5) * 8
             await page.mouse.move(x, box["y"] + 40)
             await page.mouse.down()

@@ -4,6 +4,7 @@ import numpy as np
 import streamlit as st
 
 from mnistdash.config import CLASSIFIERS
+from mnistdash.drawing import canvas_digit
 from mnistdash.explain import CAPTUM_METHODS, METHODS
 from mnistdash.live import read_digit
 from mnistdash.preprocess import ImageError
@@ -18,73 +19,80 @@ widgets.unavailable_notice(CLASSIFIERS)
 models = cache.models()
 names = cache.classifiers()
 
-# At 1400x1000 the input, the verdict, the 28x28 view and every model's answer share the first screen;
-# on a narrow screen the results wrap under the input instead of squeezing the canvas.
-widgets.min_width("draw_results", 420)
-with st.container(horizontal=True, gap="medium", key="draw_top"):
-    source = st.session_state.get("draw_source", "draw")
-    with st.container(width=300 if source == "draw" else 520, key="draw_input"):
-        source = st.radio("Input", ["draw", "upload"], horizontal=True, key="draw_source")
-        image, problem = None, None
-        if source == "draw":
-            image = canvas.drawing(st.session_state.get("stroke", 20))
-            st.slider("Stroke width", 8, 40, 20, key="stroke")
-            if image is None or np.asarray(image)[..., :3].max() == 0:
-                image, problem = None, "Draw a digit on the canvas to see what every model makes of it."
-        else:
-            canvas.park()
-            upload = st.file_uploader(
-                "A PNG or JPEG of one digit (dark on light paper works too)",
-                type=["png", "jpg", "jpeg", "bmp", "gif", "webp"],
-                key="upload",
-            )
-            if upload is None:
-                problem = "Upload an image of a single digit."
+
+@st.fragment
+def draw_part() -> None:
+    """Everything a stroke changes; a stroke, Undo, Clear or a pick here reruns only this, not the whole page."""
+    # At 1400x1000 the input, the verdict, the 28x28 view and every model's answer share the first screen;
+    # on a narrow screen the results wrap under the input instead of squeezing the canvas.
+    widgets.min_width("draw_results", 420)
+    with st.container(horizontal=True, gap="medium", key="draw_top"):
+        source = st.session_state.get("draw_source", "draw")
+        with st.container(width=300 if source == "draw" else 520, key="draw_input"):
+            source = st.radio("Input", ["draw", "upload"], horizontal=True, key="draw_source")
+            image, problem = None, None
+            if source == "draw":
+                image = canvas.drawing(st.session_state.get("stroke", 20))
+                st.slider("Stroke width", 8, 40, 20, key="stroke")
+                if image is None or np.asarray(image)[..., :3].max() == 0:
+                    image, problem = None, "Draw a digit on the canvas to see what every model makes of it."
             else:
-                try:
-                    image = draw.photo_steps(upload.getvalue(), upload.name)  # (28, 28), the steps shown
-                except ImageError as exc:
-                    st.error(str(exc), icon="🚫")
-                    problem = "Try another image."
-        method = st.selectbox(
-            "Map for the networks",
-            list(CAPTUM_METHODS),
-            index=list(CAPTUM_METHODS).index("input-x-gradient"),
-            format_func=lambda m: METHODS[m].label,
-            key="draw_method",
+                canvas.park()
+                upload = st.file_uploader(
+                    "A PNG or JPEG of one digit (dark on light paper works too)",
+                    type=["png", "jpg", "jpeg", "bmp", "gif", "webp"],
+                    key="upload",
+                )
+                if upload is None:
+                    problem = "Upload an image of a single digit."
+                else:
+                    try:
+                        image = draw.photo_steps(upload.getvalue(), upload.name)  # (28, 28), the steps shown
+                    except ImageError as exc:
+                        st.error(str(exc), icon="🚫")
+                        problem = "Try another image."
+            method = st.selectbox(
+                "Map for the networks",
+                list(CAPTUM_METHODS),
+                index=list(CAPTUM_METHODS).index("input-x-gradient"),
+                format_func=lambda m: METHODS[m].label,
+                key="draw_method",
+            )
+
+        reading = None
+        if image is not None and names:
+            try:
+                digit = canvas_digit(image) if source == "draw" else image  # the recipe the browser repeats
+                reading = read_digit(models, digit, names, net_method=method, scorer=ood.scorer())
+            except ImageError as exc:
+                problem = f"{exc}." if "no digit" in str(exc) else str(exc)
+
+        with st.container(key="draw_results"):
+            if reading is None:
+                st.info(problem or "No classifier could be loaded.", icon="✏️")
+            else:
+                ood.show_notice(reading)
+                c1, c2 = st.columns([1, 2])
+                with c1:
+                    widgets.digit_image(reading.digit, "what the models see (28x28)", alt="your digit as the models see it, 28 by 28 pixels", px=140)
+                show_verdict(c2, verdict(reading.probs, accuracies(cache.manifest())))
+                st.session_state["drawn_digit"] = reading.digit  # the Adversarial page can attack it
+                widgets.show(draw.probability_bars(reading.probs), key="draw_bars")
+
+    if reading is not None:
+        st.subheader("Why: contributions to each model's answer")
+        st.caption(
+            f"Linear models: exact w·x. Networks: {METHODS[method].label}. Red pushes toward the model's answer; the outline is your digit."
         )
+        titles = [f"{n}: {int(reading.probs[n].argmax())}" for n in reading.maps]
+        draw.show_maps(reading.digit, reading.maps, titles)  # one picture: light to send and to draw
+        maps.show_both(reading)  # the bottleneck's map and t-SNE side by side, each with its 8 nearest digits
 
-    reading = None
-    if image is not None and names:
-        try:
-            reading = read_digit(models, image, names, net_method=method, scorer=ood.scorer())
-        except ImageError as exc:
-            problem = f"{exc}." if "no digit" in str(exc) else str(exc)
+    if source == "draw":
+        timeline.show(timeline.update(reading))  # every model's answer after each stroke
+    if reading is not None:
+        counterfactual.show(reading, models, names)  # what would make it a ...?
 
-    with st.container(key="draw_results"):
-        if reading is None:
-            st.info(problem or "No classifier could be loaded.", icon="✏️")
-        else:
-            ood.show_notice(reading)
-            c1, c2 = st.columns([1, 2])
-            with c1:
-                widgets.digit_image(reading.digit, "what the models see (28x28)", alt="your digit as the models see it, 28 by 28 pixels", px=140)
-            show_verdict(c2, verdict(reading.probs, accuracies(cache.manifest())))
-            st.session_state["drawn_digit"] = reading.digit  # the Adversarial page can attack it
-            widgets.show(draw.probability_bars(reading.probs), key="draw_bars")
 
-if reading is not None:
-    st.subheader("Why: contributions to each model's answer")
-    st.caption(
-        f"Linear models: exact w·x. Networks: {METHODS[method].label}. Red pushes toward the model's answer; the outline is your digit."
-    )
-    titles = [f"{n} → {int(reading.probs[n].argmax())}" for n in reading.maps]
-    widgets.show(draw.overlay_maps(reading.digit, reading.maps, titles), key="draw_maps")
-    maps.show_both(reading)  # the bottleneck's map and t-SNE side by side, each with its 8 nearest digits
-
-if source == "draw":
-    timeline.show(timeline.update(reading))  # every model's answer after each stroke
-if reading is not None:
-    counterfactual.show(reading, models, names)  # what would make it a ...?
-
+draw_part()
 ood.show_measurement()

@@ -1,73 +1,116 @@
-"""The drawing canvas with Undo and Clear buttons always in view; the drawing survives a switch to upload and back.
+"""The drawing canvas (our own components-v2 component) with Undo and Clear always in view; the drawing survives a
+switch to upload and back.
 
-streamlit-drawable-canvas shows its own toolbar only on hover. It reloads (and sends back) whatever
-`initial_drawing` it is given whenever that changes, so Undo passes the drawing less its last stroke and
-Clear an empty one, each with a new `version` so that two clears in a row are two changes. A canvas
-that leaves the page loses its state; `park` keeps the last drawing to hand back when it returns.
+The component (mnistdash/ui/components/draw/) draws white on black, reads the drawing with the linear models in the
+browser while the pen moves, and on release sends its strokes and the picture (a PNG). The strokes and a picture
+per stroke live here in session state: Undo and Clear change them and pass a new `version`, and the component
+redraws what it is given; Undo hands back the picture before the last stroke without a round trip.
 """
 
 from __future__ import annotations
 
+import base64
+import io
+from pathlib import Path
+
 import numpy as np
 import streamlit as st
-from streamlit_drawable_canvas import st_canvas
+from PIL import Image
 
-_STATE = "draw_canvas"  # json: the last drawing sent; image: its RGBA pixels; initial: what the canvas was given
+from mnistdash.browser_models import linear_payload, network_payload
+from mnistdash.ui import cache
+from mnistdash.verdict import accuracies, verdict
+
+_HERE = Path(__file__).parent / "components" / "draw"
+_STATE = "draw_canvas"  # strokes; pictures: a PNG data URI after each stroke; version; seq: the last one taken
+_SENT = "draw_canvas_models"  # the browser has this session's models (sent once, kept in the page)
+_draw = st.components.v2.component(
+    "mnistdash_draw", html="", css=(_HERE / "draw.css").read_text(), js=(_HERE / "draw.js").read_text()
+)
+
+
+@st.cache_resource(show_spinner=False)
+def _payload() -> dict:
+    """The models for the browser (built once per server): the linear ones and the networks."""
+    models, names = cache.models(), cache.classifiers()
+    return {"models": linear_payload(models, names), "nets": network_payload(models, names)}
+
+
+@st.cache_resource(show_spinner=False)
+def _leader() -> str:
+    """The model the page's headline follows (the verdict's rule: the most accurate network present)."""
+    names = cache.classifiers()
+    return verdict({n: np.full(10, 0.1) for n in names}, accuracies(cache.manifest())).leader if names else ""
 
 
 def _state() -> dict:
-    return st.session_state.setdefault(_STATE, {"json": None, "image": None, "initial": None, "version": 0})
+    return st.session_state.setdefault(_STATE, {"strokes": [], "pictures": [], "version": 0, "seq": None, "resend": False})
 
 
-def _objects(drawing: dict | None) -> list:
-    return list((drawing or {}).get("objects", []))
+def _picture(uri: str | None) -> np.ndarray | None:
+    if not uri or not uri.startswith("data:image/png;base64,"):
+        return None
+    with Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))) as im:
+        return np.asarray(im.convert("RGBA"))
 
 
-def _reload(s: dict, objects: list) -> None:
+def _undo() -> None:
+    s = _state()
+    s["strokes"], s["pictures"] = s["strokes"][:-1], s["pictures"][:-1]
     s["version"] += 1
-    s["initial"] = {"objects": objects, "version": s["version"]}
+    s["resend"] = bool(s["strokes"]) and not (s["pictures"] and s["pictures"][-1])  # strokes that came together
+
+
+def _clear() -> None:
+    s = _state()
+    s["strokes"], s["pictures"], s["version"], s["resend"] = [], [], s["version"] + 1, False
+
+
+def _take(sent: dict | None) -> None:
+    """A drawing the component sent since the last run (a new stroke, or a picture it was asked to resend)."""
+    s = _state()
+    if not sent or sent.get("version") != s["version"] or sent.get("seq") == s["seq"]:
+        return  # nothing new, or from before an Undo / Clear
+    strokes = list(sent.get("strokes") or [])
+    s["seq"], s["resend"] = sent.get("seq"), False
+    s["pictures"] = (s["pictures"] + [None] * len(strokes))[: len(strokes) - 1] + [sent.get("png")]
+    s["strokes"] = strokes
 
 
 def drawing(stroke_width: int, size: int = 280) -> np.ndarray | None:
     """The canvas, then Undo and Clear under it; returns the (size, size, 4) RGBA drawing, None before any."""
     s = _state()
-    result = st_canvas(
-        stroke_width=stroke_width,
-        stroke_color="#FFFFFF",
-        background_color="#000000",
-        height=size,
-        width=size,
-        drawing_mode="freedraw",
-        initial_drawing=s["initial"],
-        return_image_data=True,
-        key="canvas",
+    models = {} if st.session_state.get(_SENT) else _payload()  # about 7 MB once per session, then nothing
+    data = {
+        "stroke_width": stroke_width,
+        "size": size,
+        "version": s["version"],
+        "strokes": s["strokes"],
+        "resend": s["resend"],
+        "leader": _leader(),
+        **models,
+    }
+    result = _draw(
+        key="draw_canvas_component", data=data, default={"drawing": None}, on_drawing_change=lambda: None, width=size + 4
     )
-    try:
-        image = result.image_data
-    except Exception:  # the canvas has not sent anything yet
-        image = None
-    if image is None and _objects(result.json_data) == _objects(s["json"]):
-        image = s["image"]  # a canvas back from a switch to upload shows the parked drawing but sends nothing yet
-    else:
-        s["json"], s["image"] = result.json_data, image
-    strokes = _objects(s["json"])
+    st.session_state[_SENT] = True
+    _take(result.drawing)
     with st.container(horizontal=True, gap="small"):
-        if st.button("↶ Undo", key="draw_undo", disabled=not strokes, help="Remove the last stroke"):
-            _reload(s, strokes[:-1])
-            st.rerun()  # the canvas redraws itself without the stroke and sends the new picture
-        if st.button("✕ Clear", key="draw_clear", disabled=not strokes, help="Start again on an empty canvas"):
-            _reload(s, [])
-            st.rerun()
+        st.button("↶ Undo", key="draw_undo", disabled=not s["strokes"], help="Remove the last stroke", on_click=_undo)
+        st.button("✕ Clear", key="draw_clear", disabled=not s["strokes"], help="Start again on an empty canvas", on_click=_clear)
+    image = _picture(s["pictures"][-1]) if s["pictures"] else None
+    if image is not None and image.shape[:2] != (size, size):
+        image = np.asarray(Image.fromarray(image).resize((size, size), Image.Resampling.BILINEAR))
     return image
 
 
 def park() -> None:
-    """The canvas leaves the page (upload chosen): hand the last drawing back to it when it returns."""
+    """The canvas leaves the page (upload chosen): it redraws the kept strokes when it returns."""
     s = _state()
-    if s["json"] is not None and _objects(s["initial"]) != _objects(s["json"]):
-        _reload(s, _objects(s["json"]))
+    s["version"] += 1
+    st.session_state.pop(_SENT, None)  # a component mounted afresh may be in a page that lost them
 
 
 def stroke_count() -> int:
-    """Strokes in the current drawing (0 before any, after Clear or the toolbar's reset)."""
-    return len(_objects(_state()["json"]))
+    """Strokes in the current drawing (0 before any, after Clear or Undo of the last)."""
+    return len(_state()["strokes"])

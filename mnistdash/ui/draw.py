@@ -15,6 +15,7 @@ from mnistdash.figures import CLASS_COLOURS, DIVERGING, outline
 from mnistdash.preprocess import load_image, to_mnist_steps
 
 FILM_CELL = 160  # px of each frame's cell in a photo's filmstrip
+MAP_SCALE = 5  # px per pixel of each contribution map in the maps' picture
 
 
 def probability_bars(probs: dict[str, np.ndarray]) -> go.Figure:
@@ -71,41 +72,55 @@ def probability_bars(probs: dict[str, np.ndarray]) -> go.Figure:
     )
 
 
-def overlay_maps(digit: np.ndarray, maps: dict[str, np.ndarray], titles: list[str]) -> go.Figure:
-    """Each model's map (own symmetric scale, red toward its answer) with the digit's outline on top."""
-    names = list(maps)
-    cols = panels.columns_that_fit(titles)
-    layout, refs, _ = panels.grid_layout(len(names), cols, digit.shape, titles, cell_px=150, colorbar=False)
-    traces = []
-    for i, name in enumerate(names):
-        m = maps[name]
+def _diverging_lut() -> np.ndarray:
+    """(256, 3) uint8: the diverging colour scale (blue, white, red) sampled at 256 steps."""
+    from plotly.colors import get_colorscale, sample_colorscale, unlabel_rgb
+
+    rgb = sample_colorscale(get_colorscale(DIVERGING), list(np.linspace(0, 1, 256)))
+    return np.array([unlabel_rgb(c) for c in rgb], np.float32).round().astype(np.uint8)
+
+
+_LUT = _diverging_lut()
+
+
+def maps_picture(digit: np.ndarray, maps: dict[str, np.ndarray], titles: list[str], columns: int = 5) -> Image.Image:
+    """The maps of `overlay_maps` as one light picture: each map on its own symmetric scale (red toward the model's
+    answer), the digit's outline (its 0.5 level) in black, the title above; a grid of `columns`."""
+    cell, title_px, gap = 28 * MAP_SCALE, 24, 12
+    columns = max(1, min(columns, len(maps)))
+    rows = -(-len(maps) // columns)
+    sheet = Image.new("RGB", (columns * (cell + gap) - gap, rows * (cell + title_px + gap)), "white")
+    pen = ImageDraw.Draw(sheet)
+    font = ImageFont.load_default(size=15)
+    inside = np.kron(digit > 0.5, np.ones((MAP_SCALE, MAP_SCALE), bool))
+    edge = inside & ~(np.roll(inside, 1, 0) & np.roll(inside, -1, 0) & np.roll(inside, 1, 1) & np.roll(inside, -1, 1))
+    for i, (m, title) in enumerate(zip(maps.values(), titles)):
         zmax = float(np.abs(m).max()) or 1.0
-        xref, yref = refs[i]
-        traces.append(
-            go.Heatmap(
-                z=m,
-                xaxis=xref,
-                yaxis=yref,
-                colorscale=DIVERGING,
-                zmid=0,
-                zmin=-zmax,
-                zmax=zmax,
-                showscale=False,
-                hovertemplate=f"{name}<br>row %{{y}}, col %{{x}}<br>contribution %{{z:.4g}}<extra></extra>",
-            )
-        )
-        traces.append(
-            go.Contour(
-                z=digit,
-                xaxis=xref,
-                yaxis=yref,
-                contours=dict(start=0.5, end=0.5, coloring="lines"),
-                line=dict(color="black", width=1),
-                showscale=False,
-                hoverinfo="skip",
-            )
-        )
-    return go.Figure(data=traces, layout=go.Layout(**layout))
+        level = np.clip(np.round((m / zmax + 1) * 127.5), 0, 255).astype(np.uint8)
+        tile = np.kron(_LUT[level], np.ones((MAP_SCALE, MAP_SCALE, 1), np.uint8))
+        tile[edge] = 0
+        x, y = (i % columns) * (cell + gap), (i // columns) * (cell + title_px + gap)
+        sheet.paste(Image.fromarray(tile, "RGB"), (x, y + title_px))
+        pen.text((x + cell / 2, y + title_px - 4), title, fill=(17, 17, 17), font=font, anchor="ms")
+    return sheet
+
+
+def png_uri(image: Image.Image) -> str:
+    """A PIL image as a PNG data URI for an <img> with alt text."""
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def show_maps(digit: np.ndarray, maps: dict[str, np.ndarray], titles: list[str]) -> None:
+    """The maps' picture in the page (hook: data-testid 'draw-contrib-maps'), with alt text naming each answer."""
+    picture = maps_picture(digit, maps, titles)
+    alt = "contribution maps over your digit: " + "; ".join(titles)
+    st.markdown(
+        f"<figure style='margin:0 0 1rem 0'><img data-testid='draw-contrib-maps' src='{png_uri(picture)}' alt='{alt}' "
+        f"style='width:100%;max-width:{picture.width}px'></figure>",
+        unsafe_allow_html=True,
+    )
 
 
 def map_with_point(codes: np.ndarray, labels: np.ndarray, point: np.ndarray, neighbours: np.ndarray) -> go.Figure:

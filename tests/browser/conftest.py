@@ -137,3 +137,25 @@ def assert_no_errors(page):
     assert exc.count() == 0, exc.first.inner_text()
     errors = page.locator('[data-testid="stAlertContentError"]')
     assert errors.count() == 0, errors.first.inner_text()
+
+
+# ---- drawing on the Draw page's canvas (one helper for every browser test and bench/draw_latency.py) ----------
+
+
+CANVAS = "canvas[data-testid='draw-canvas']"  # the drawing component's canvas (in its shadow root: locators reach it)
+
+
+def canvas_box(page) -> dict:
+    """The drawing surface's box on the page (x, y, width, height)."""
+    canvas = page.locator(CANVAS).first
+    canvas.wait_for(timeout=60_000)
+    return canvas.bounding_box()
+
+
+def stroke(page, points, steps: int = 3) -> None:
+    """One stroke through `points` (page coordinates): press, move through each, release."""
+    page.mouse.move(*points[0])
+    page.mouse.down()
+    for p in points[1:]:
+        page.mouse.move(*p, steps=steps)
+    page.mouse.up()

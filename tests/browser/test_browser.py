@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from tests.browser.conftest import PAGES, assert_no_errors, open_page, wait_idle
+from tests.browser.conftest import PAGES, assert_no_errors, canvas_box, open_page, stroke, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -32,22 +32,6 @@ def test_explain_maps_update_when_the_digit_changes(page, server):
     assert_no_errors(page)
 
 
-def _canvas_box(page):
-    canvas = page.locator("canvas.upper-canvas").first
-    if canvas.count() == 0:
-        canvas = page.locator("canvas").nth(2)
-    canvas.wait_for(timeout=60_000)
-    return canvas.bounding_box()
-
-
-def _stroke(page, points):
-    page.mouse.move(*points[0])
-    page.mouse.down()
-    for p in points[1:]:
-        page.mouse.move(*p, steps=3)
-    page.mouse.up()
-
-
 def _verdict(page) -> str:
     el = page.get_by_test_id("draw-verdict")
     el.wait_for(timeout=60_000)
@@ -62,25 +46,25 @@ def _cnn_reading(page) -> str:
 
 def test_draw_a_one_and_a_zero_then_clear(page, server):
     open_page(page, server, "Draw", "Stroke width")
-    box = _canvas_box(page)
+    box = canvas_box(page)
     x0, y0 = box["x"], box["y"]
-    _stroke(page, [(x0 + 140, y0 + 40 + i * 10) for i in range(21)])
+    stroke(page, [(x0 + 140, y0 + 40 + i * 10) for i in range(21)])
     page.get_by_test_id("draw-verdict").wait_for(timeout=60_000)
     wait_idle(page)
     assert re.search(r"cnn\s*1\b", page.locator("[data-testid='stMarkdownContainer']").all_inner_texts().__str__())
     assert_no_errors(page)
-    # clear with the canvas toolbar, then draw a closed loop
-    page.get_by_role("button", name="Reset canvas & history").click()
+    # clear, then draw a closed loop
+    page.get_by_role("button", name="✕ Clear").click()
     page.get_by_text("Draw a digit on the canvas").wait_for(timeout=60_000)
     wait_idle(page)
     t = np.linspace(0, 2 * np.pi, 40)
     loop = [(x0 + 140 + 60 * np.sin(a), y0 + 140 - 90 * np.cos(a)) for a in t]
-    _stroke(page, loop)
+    stroke(page, loop)
     page.get_by_test_id("draw-verdict").wait_for(timeout=60_000)
     wait_idle(page)
     texts = str(page.locator("[data-testid='stMarkdownContainer']").all_inner_texts())
     assert re.search(r"cnn\s*0\b", texts), texts
-    page.get_by_role("button", name="Reset canvas & history").click()
+    page.get_by_role("button", name="✕ Clear").click()
     page.get_by_text("Draw a digit on the canvas").wait_for(timeout=60_000)
 
 

@@ -5,26 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import assert_no_errors, open_page, wait_idle
+from tests.browser.conftest import assert_no_errors, canvas_box, open_page, stroke, wait_idle
 from tests.browser.test_a11y import audit
 
 pytestmark = pytest.mark.browser
-
-
-def _canvas_box(page):
-    canvas = page.locator("canvas.upper-canvas").first
-    if canvas.count() == 0:
-        canvas = page.locator("canvas").nth(2)
-    canvas.wait_for(timeout=60_000)
-    return canvas.bounding_box()
-
-
-def _stroke(page, points):
-    page.mouse.move(*points[0])
-    page.mouse.down()
-    for p in points[1:]:
-        page.mouse.move(*p, steps=3)
-    page.mouse.up()
 
 
 def _timeline(page, strokes: int):
@@ -41,12 +25,12 @@ def _answers(table, model: str) -> list[str]:
 
 def test_a_one_becomes_a_seven_stroke_by_stroke_and_make_it_a_zero(page, server):
     open_page(page, server, "Draw", "Stroke width")
-    box = _canvas_box(page)
+    box = canvas_box(page)
     x0, y0 = box["x"], box["y"]
-    _stroke(page, [(x0 + 160, y0 + 50 + i * 9) for i in range(21)])  # a 1
+    stroke(page, [(x0 + 160, y0 + 50 + i * 9) for i in range(21)])  # a 1
     table = _timeline(page, 1)
     assert _answers(table, "cnn") == ["1"]
-    _stroke(page, [(x0 + 80 + i * 8, y0 + 50) for i in range(11)])  # the bar on top: a 7
+    stroke(page, [(x0 + 80 + i * 8, y0 + 50) for i in range(11)])  # the bar on top: a 7
     table = _timeline(page, 2)
     cnn = _answers(table, "cnn")
     assert cnn[0] == "1" and len(cnn) == 2, cnn

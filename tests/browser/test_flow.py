@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import assert_no_errors, open_page, wait_idle
+from tests.browser.conftest import CANVAS, assert_no_errors, open_page, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +50,7 @@ def scrolled(page) -> int:
 
 
 def canvas(page):
-    c = page.locator("canvas.upper-canvas").first
+    c = page.locator(CANVAS).first
     c.wait_for(timeout=60_000)
     return c
 

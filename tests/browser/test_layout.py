@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import PAGES, assert_no_errors, open_page, wait_idle
+from tests.browser.conftest import PAGES, assert_no_errors, canvas_box, open_page, stroke, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -52,15 +52,9 @@ def test_overlap_check_catches_overlapping_boxes():
 
 
 def _draw_a_stroke(page):
-    canvas = page.locator("canvas.upper-canvas").first
-    canvas.wait_for(timeout=60_000)
-    box = canvas.bounding_box()
+    box = canvas_box(page)
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    for k in range(1, 13):
-        page.mouse.move(x, y + k * box["height"] * 0.05, steps=2)
-    page.mouse.up()
+    stroke(page, [(x, y + k * box["height"] * 0.05) for k in range(13)], steps=2)
     page.get_by_test_id("draw-verdict").wait_for(timeout=60_000)
     wait_idle(page)
 

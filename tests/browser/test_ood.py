@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mnistdash.ood.nondigits import make_images
-from tests.browser.conftest import assert_no_errors, open_page, wait_idle
+from tests.browser.conftest import assert_no_errors, canvas_box, open_page, stroke, wait_idle
 from tests.browser.test_a11y import audit
 
 pytestmark = pytest.mark.browser
@@ -20,16 +20,9 @@ def _notice(page):
 
 def test_a_drawn_one_is_a_digit(page, server):
     open_page(page, server, "Draw", "Stroke width")
-    canvas = page.locator("canvas.upper-canvas").first
-    if canvas.count() == 0:
-        canvas = page.locator("canvas").nth(2)
-    box = canvas.bounding_box()
+    box = canvas_box(page)
     x0, y0 = box["x"], box["y"]
-    page.mouse.move(x0 + 150, y0 + 40)
-    page.mouse.down()
-    for i in range(20):
-        page.mouse.move(x0 + 150 + i * 0.3, y0 + 40 + 10 * i, steps=2)
-    page.mouse.up()
+    stroke(page, [(x0 + 150, y0 + 40)] + [(x0 + 150 + i * 0.3, y0 + 40 + 10 * i) for i in range(20)], steps=2)
     assert _notice(page).get_attribute("data-state") == "digit"
     assert page.get_by_text("This does not look like a digit").count() == 0
     assert page.get_by_test_id("draw-verdict").inner_text() == "1"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.browser.conftest import assert_no_errors, open_page, wait_idle
+from tests.browser.conftest import assert_no_errors, canvas_box, open_page, stroke, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -48,16 +48,9 @@ def test_click_a_class_in_the_probability_chart_makes_it_b(page, server):
 def test_draw_a_bar_headlines_the_convnet_not_the_vote(page, server):
     """The first stroke of a 7, a bar: the linear models' majority is not the headline."""
     open_page(page, server, "Draw", "Stroke width")
-    canvas = page.locator("canvas.upper-canvas").first
-    if canvas.count() == 0:
-        canvas = page.locator("canvas").nth(2)
-    box = canvas.bounding_box()
+    box = canvas_box(page)
     x0, y0 = box["x"], box["y"]
-    page.mouse.move(x0 + 60, y0 + 70)
-    page.mouse.down()
-    for i in range(17):
-        page.mouse.move(x0 + 60 + 10 * i, y0 + 70, steps=3)
-    page.mouse.up()
+    stroke(page, [(x0 + 60, y0 + 70)] + [(x0 + 60 + 10 * i, y0 + 70) for i in range(17)])
     head = page.get_by_test_id("draw-verdict")
     head.wait_for(timeout=60_000)
     wait_idle(page)

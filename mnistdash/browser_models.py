@@ -74,4 +74,11 @@ def network_payload(models: dict, names: list[str]) -> list[dict]:
     """Every torch classifier among `names`: {name, layers}, run on the (1, 28, 28) digit, softmax of the output."""
     from mnistdash.zoo import TorchClassifier
 
-    return [{"name": n, "layers": _layers(models[n].module)} for n in names if isinstance(models.get(n), TorchClassifier)]
+    out = []
+    for n in names:
+        if isinstance(models.get(n), TorchClassifier):
+            try:
+                out.append({"name": n, "layers": _layers(models[n].module)})
+            except ValueError:
+                continue  # no browser version (an imported graph): the server reads it after the stroke
+    return out

@@ -12,8 +12,7 @@ from torch import nn
 
 from mnistdash.config import MODELS_DIR
 from mnistdash.onnx.store import export_model, import_model
-from tests.browser.conftest import Server, assert_no_errors, open_page, wait_idle
-from tests.browser.test_browser import _canvas_box, _stroke
+from tests.browser.conftest import Server, assert_no_errors, canvas_box, open_page, stroke, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -52,8 +51,8 @@ def test_explain_shows_the_imported_models_and_how_each_is_explained(page, byo_s
 
 def test_draw_reads_a_one_with_the_imported_model(page, byo_server):
     open_page(page, byo_server, "Draw", "Stroke width")
-    box = _canvas_box(page)
-    _stroke(page, [(box["x"] + 140, box["y"] + 40 + i * 10) for i in range(21)])
+    box = canvas_box(page)
+    stroke(page, [(box["x"] + 140, box["y"] + 40 + i * 10) for i in range(21)])
     page.get_by_test_id("draw-verdict").wait_for(timeout=60_000)
     wait_idle(page)
     texts = page.get_by_test_id("stMain").inner_text()

@@ -19,6 +19,7 @@ RUN pip install .
 COPY app.py ./
 COPY pages ./pages
 COPY .streamlit ./.streamlit
+COPY static ./static
 COPY models ./models
 COPY data ./data
 

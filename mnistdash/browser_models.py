@@ -82,3 +82,21 @@ def network_payload(models: dict, names: list[str]) -> list[dict]:
             except ValueError:
                 continue  # no browser version (an imported graph): the server reads it after the stroke
     return out
+
+
+def onnx_payload(names: list[str]) -> list[dict]:
+    """Every built-in network among `names` as ONNX bytes (base64) for onnxruntime-web, exported from the committed
+    weights into a temporary folder (never into the repo) by `mnistdash.onnx.store.export_model`."""
+    import tempfile
+    from pathlib import Path
+
+    from mnistdash.config import TORCH_CLASSIFIERS
+    from mnistdash.onnx.store import export_model
+
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in names:
+            if n in TORCH_CLASSIFIERS:
+                path = export_model(n, Path(tmp) / f"{n}.onnx")
+                out.append({"name": n, "onnx": base64.b64encode(path.read_bytes()).decode()})
+    return out

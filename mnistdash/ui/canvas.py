@@ -1,8 +1,8 @@
 """The drawing canvas (our own components-v2 component) with Undo and Clear always in view; the drawing survives a
 switch to upload and back.
 
-The component (mnistdash/ui/components/draw/) draws white on black, reads the drawing with the linear models in the
-browser while the pen moves, and on release sends its strokes and the picture (a PNG). The strokes and a picture
+The component (mnistdash/ui/components/draw/) draws white on black, reads the drawing with every model in the
+browser while the pen moves (the networks through the vendored onnxruntime-web, from ONNX exported at server start), and on release sends its strokes and the picture (a PNG). The strokes and a picture
 per stroke live here in session state: Undo and Clear change them and pass a new `version`, and the component
 redraws what it is given; Undo hands back the picture before the last stroke without a round trip.
 """
@@ -17,13 +17,15 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from mnistdash.browser_models import linear_payload, network_payload
+from mnistdash.browser_models import linear_payload, network_payload, onnx_payload
 from mnistdash.ui import cache
 from mnistdash.verdict import accuracies, verdict
 
 _HERE = Path(__file__).parent / "components" / "draw"
 _STATE = "draw_canvas"  # strokes; pictures: a PNG data URI after each stroke; version; seq: the last one taken
 _SENT = "draw_canvas_models"  # the browser has this session's models (sent once, kept in the page)
+_FALLBACK = "draw_canvas_fallback"  # onnxruntime-web failed in this page: send the networks as plain-JS layers
+_FALLBACK_SENT = "draw_canvas_fallback_sent"
 _draw = st.components.v2.component(
     "mnistdash_draw", html="", css=(_HERE / "draw.css").read_text(), js=(_HERE / "draw.js").read_text()
 )
@@ -31,9 +33,15 @@ _draw = st.components.v2.component(
 
 @st.cache_resource(show_spinner=False)
 def _payload() -> dict:
-    """The models for the browser (built once per server): the linear ones and the networks."""
+    """The models for the browser (built once per server): the linear ones as weights, the networks as ONNX."""
     models, names = cache.models(), cache.classifiers()
-    return {"models": linear_payload(models, names), "nets": network_payload(models, names)}
+    return {"models": linear_payload(models, names), "onnx": onnx_payload(names)}
+
+
+@st.cache_resource(show_spinner=False)
+def _fallback() -> list[dict]:
+    """The networks as plain-JS layers, only for a page where onnxruntime-web did not load."""
+    return network_payload(cache.models(), cache.classifiers())
 
 
 @st.cache_resource(show_spinner=False)
@@ -81,6 +89,8 @@ def drawing(stroke_width: int, size: int = 280) -> np.ndarray | None:
     """The canvas, then Undo and Clear under it; returns the (size, size, 4) RGBA drawing, None before any."""
     s = _state()
     models = {} if st.session_state.get(_SENT) else _payload()  # about 7 MB once per session, then nothing
+    if st.session_state.get(_FALLBACK) and not st.session_state.get(_FALLBACK_SENT):
+        models, st.session_state[_FALLBACK_SENT] = {**models, "nets": _fallback()}, True
     data = {
         "stroke_width": stroke_width,
         "size": size,
@@ -91,7 +101,10 @@ def drawing(stroke_width: int, size: int = 280) -> np.ndarray | None:
         **models,
     }
     result = _draw(
-        key="draw_canvas_component", data=data, default={"drawing": None}, on_drawing_change=lambda: None, width=size + 4
+        key="draw_canvas_component", data=data, default={"drawing": None, "net_path": None},
+        on_drawing_change=lambda: None,
+        on_net_path_change=lambda: st.session_state.__setitem__(_FALLBACK, True),
+        width=size + 4,
     )
     st.session_state[_SENT] = True
     _take(result.drawing)
@@ -108,7 +121,8 @@ def park() -> None:
     """The canvas leaves the page (upload chosen): it redraws the kept strokes when it returns."""
     s = _state()
     s["version"] += 1
-    st.session_state.pop(_SENT, None)  # a component mounted afresh may be in a page that lost them
+    for key in (_SENT, _FALLBACK_SENT):
+        st.session_state.pop(key, None)  # a component mounted afresh may be in a page that lost them
 
 
 def stroke_count() -> int:

@@ -14,8 +14,9 @@ from tests.browser.conftest import assert_no_errors, canvas_box, open_page, stro
 
 pytestmark = pytest.mark.browser
 
-# The browser computes in float64 from the same float32 weights (batch norm folded); the server in float32, and the
-# convnet in bfloat16 on CPUs that have it (then its probabilities differ by up to about 0.005).
+# The browser runs the linear models in float64 from the same float32 weights and the networks' exported ONNX graphs
+# in onnxruntime-web (float32); the server in float32, and the convnet in bfloat16 on CPUs that have it (then its
+# probabilities differ by up to about 0.005).
 PROB_TOLERANCE = 1e-4
 BF16_TOLERANCE = 0.02
 DIGIT_TOLERANCE = 1e-5
@@ -28,13 +29,13 @@ DRAWINGS = {
     "4": [[(90, 40), (80, 150), (200, 150)], [(170, 60), (170, 250)]],
     "tiny": [[(20, 20), (30, 25)]],
 }
-RENDER = """(strokes) => {
+RENDER = """async (strokes) => {
   const c = document.createElement('canvas'); c.width = c.height = 280;
   const ctx = c.getContext('2d'); ctx.fillStyle = '#000'; ctx.fillRect(0, 0, 280, 280);
   ctx.strokeStyle = '#fff'; ctx.lineCap = ctx.lineJoin = 'round'; ctx.lineWidth = 20;
   for (const s of strokes) { ctx.beginPath(); ctx.moveTo(...s[0]); for (const p of s.slice(1)) ctx.lineTo(...p); ctx.stroke(); }
   const digit = window.__mnistdashDraw.toDigit(ctx.getImageData(0, 0, 280, 280));
-  return {png: c.toDataURL('image/png'), digit: Array.from(digit), probs: window.__mnistdashDraw.readAll(digit)};
+  return {png: c.toDataURL('image/png'), digit: Array.from(digit), probs: await window.__mnistdashDraw.readAll(digit)};
 }"""
 
 
@@ -49,7 +50,7 @@ def test_browser_and_server_read_the_same_drawings_alike(page, server):
 
     models, _ = load_all(list(CLASSIFIERS))
     open_page(page, server, "Draw", "Stroke width")
-    page.wait_for_function("() => window.__mnistdashDraw && Object.keys(window.__mnistdashNets).length > 0", timeout=60_000)
+    _wait_for_ort(page)
     for name, strokes in DRAWINGS.items():
         got = page.evaluate(RENDER, [[list(map(float, p)) for p in s] for s in strokes])
         digit = canvas_digit(_png(got["png"]))
@@ -60,6 +61,13 @@ def test_browser_and_server_read_the_same_drawings_alike(page, server):
             tolerance = BF16_TOLERANCE if getattr(models[model], "use_bf16", False) else PROB_TOLERANCE
             assert np.abs(np.array(p) - server_p).max() < tolerance, (name, model)
             assert int(np.argmax(p)) == int(server_p.argmax()), (name, model)
+
+
+def _wait_for_ort(page) -> None:
+    """The networks run through onnxruntime-web (not the plain-JS fallback) once it has loaded."""
+    live = page.locator("[data-testid='draw-live'][data-net-path='onnxruntime-web'], [data-testid='draw-live'][data-net-path='plain-js']")
+    live.wait_for(timeout=60_000)  # the component sits in a shadow root: Playwright's locators reach it
+    assert live.get_attribute("data-net-path") == "onnxruntime-web"
 
 
 def _live(page) -> dict[str, str]:
@@ -77,6 +85,7 @@ def _server_answers(page) -> dict[str, str]:
 
 def test_answers_change_during_the_stroke_then_match_the_server(page, server):
     open_page(page, server, "Draw", "Stroke width")
+    _wait_for_ort(page)
     box = canvas_box(page)
     x0, y0 = box["x"], box["y"]
     page.mouse.move(x0 + 60, y0 + 60)
@@ -111,3 +120,16 @@ def test_answers_change_during_the_stroke_then_match_the_server(page, server):
     assert _live(page) == seven
     assert page.get_by_test_id("draw-verdict").inner_text().strip() == "7"
     assert_no_errors(page)
+
+
+def test_without_onnxruntime_web_the_networks_fall_back_to_plain_js(page, server):
+    page.route("**/app/static/onnxruntime-web/**", lambda route: route.abort())  # as if the vendored files were gone
+    open_page(page, server, "Draw", "Stroke width")
+    page.locator("[data-testid='draw-live'][data-net-path='plain-js']").wait_for(timeout=60_000)
+    box = canvas_box(page)
+    stroke(page, [(box["x"] + 140, box["y"] + 40 + 10 * i) for i in range(21)])
+    page.get_by_test_id("draw-verdict").wait_for(timeout=60_000)
+    wait_idle(page)
+    page.wait_for_function("() => Object.keys(window.__mnistdashNets).length > 0", timeout=60_000)
+    served = _server_answers(page)
+    assert _live(page) == served and len(served) == 9, (_live(page), served)  # the networks too, as plain JS

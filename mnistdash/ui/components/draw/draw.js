@@ -1,11 +1,54 @@
 // The Draw page's canvas (Streamlit components v2): white strokes on black; while the pen moves, every model
 // shipped to the browser reads the drawing once per animation frame; on release the strokes and the picture go to
 // the server. Hand-written, no build step. The 28x28 recipe mirrors mnistdash/drawing.py (float64 arithmetic here).
+// The linear models are a 784x10 product here; the networks run their ONNX graphs in onnxruntime-web (vendored under
+// static/onnxruntime-web/, served by Streamlit at app/static/), or, if it fails to load, the plain-JS layers below.
+// Which one runs is in the live panel's data-net-path: "onnxruntime-web", "plain-js" or "loading".
 
 const MIN_CONTRAST = 0.08, MIN_INK_PIXELS = 4;
 const MODELS = (window.__mnistdashModels = window.__mnistdashModels || {}); // name -> {W, b, T, binarize}
-const NETS = (window.__mnistdashNets = window.__mnistdashNets || {}); // name -> [{op, W, b, ...}] (batch norm folded)
+const NETS = (window.__mnistdashNets = window.__mnistdashNets || {}); // name -> [{op, W, b, ...}] (fallback)
+// onnxruntime-web, once per page: {ort, sessions: name -> InferenceSession, path, failed, chain (runs never overlap)}
+const ORT = (window.__mnistdashOrt = window.__mnistdashOrt || { ort: null, sessions: {}, path: "loading", failed: false, chain: Promise.resolve() });
 window.__live = window.__live || []; // pointer move -> live answers on screen, ms (read by bench/draw_latency.py)
+
+// Streamlit 1.67 serves .mjs as application/javascript and .wasm as application/wasm, so the module is imported
+// from its URL (from a Blob URL of its text where a server sends another type); the wasm goes in as fetched bytes.
+// Single-threaded: no SharedArrayBuffer (cross-origin isolation) needed.
+async function loadOrt() {
+  if (ORT.loading) return ORT.loading;
+  ORT.loading = (async () => {
+    const base = new URL("app/static/onnxruntime-web/", window.location.href);
+    const get = async (name) => { const r = await fetch(new URL(name, base)); if (!r.ok) throw new Error(`${name}: HTTP ${r.status}`); return r; };
+    const module = new URL("ort.wasm.bundle.min.mjs", base).href;
+    const [ort, wasm] = await Promise.all([
+      import(module).catch(async () => import(URL.createObjectURL(new Blob([await (await get("ort.wasm.bundle.min.mjs")).text()], { type: "text/javascript" })))),
+      get("ort-wasm-simd-threaded.wasm").then((r) => r.arrayBuffer()),
+    ]);
+    ort.env.wasm.numThreads = 1;
+    ort.env.wasm.proxy = false;
+    ort.env.wasm.wasmBinary = wasm;
+    ORT.ort = ort;
+    return ort;
+  })();
+  return ORT.loading;
+}
+
+// The networks' ONNX graphs (base64) into sessions; on any failure the page falls back to the plain-JS layers.
+async function startNets(nets, s) {
+  try {
+    const ort = await loadOrt();
+    for (const n of nets)
+      if (!ORT.sessions[n.name]) ORT.sessions[n.name] = await ort.InferenceSession.create(Uint8Array.from(atob(n.onnx), (c) => c.charCodeAt(0)), { executionProviders: ["wasm"] });
+    ORT.path = "onnxruntime-web";
+  } catch (err) {
+    console.warn("onnxruntime-web did not load; the networks run as plain JS:", err);
+    ORT.failed = true;
+    ORT.path = "plain-js";
+    s.setStateValue("net_path", "plain-js"); // the server then sends the plain-JS layers
+  }
+  showLive(s);
+}
 
 function decodeFloats(b64) {
   const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
@@ -124,16 +167,31 @@ export function runNet(layers, digit) {
       a = out; h = hh; w = ww;
     }
   }
-  const top = Math.max(...a);
+  return softmax(a);
+}
+
+function softmax(z) {
+  const top = Math.max(...z);
   let sum = 0;
-  const e = Array.from(a, (v) => { const x = Math.exp(v - top); sum += x; return x; });
+  const e = Array.from(z, (v) => { const x = Math.exp(v - top); sum += x; return x; });
   return e.map((x) => x / sum);
 }
 
-// Every model shipped to the browser: the linear ones, then the networks.
-export function readAll(digit) {
+// The networks through onnxruntime-web: one run per network on the (1, 1, 28, 28) digit, softmax of the logits.
+async function readOrt(digit) {
+  const out = {}, x = new ORT.ort.Tensor("float32", Float32Array.from(digit), [1, 1, 28, 28]);
+  for (const [name, session] of Object.entries(ORT.sessions)) out[name] = softmax((await session.run({ pixels: x })).logits.data);
+  return out;
+}
+
+// Every model shipped to the browser: the linear ones, then the networks (onnxruntime-web, else plain JS).
+export async function readAll(digit) {
   const out = readLinear(digit);
-  for (const [name, layers] of Object.entries(NETS)) out[name] = runNet(layers, digit);
+  if (ORT.path === "onnxruntime-web") {
+    const run = ORT.chain.then(() => readOrt(digit));
+    ORT.chain = run.catch(() => {});
+    Object.assign(out, await run);
+  } else if (ORT.failed) for (const [name, layers] of Object.entries(NETS)) out[name] = runNet(layers, digit);
   return out;
 }
 
@@ -156,10 +214,13 @@ function line(ctx, pts, width) {
   ctx.stroke();
 }
 
-function showLive(s, since) {
+async function showLive(s, since) {
+  const ticket = (s.ticket = (s.ticket || 0) + 1); // a later call's answers win over an earlier one still running
   const digit = toDigit(s.ctx.getImageData(0, 0, s.canvas.width, s.canvas.height));
-  const probs = digit ? readAll(digit) : {};
+  const probs = digit ? await readAll(digit) : {};
+  if (ticket !== s.ticket) return;
   const names = Object.keys(probs);
+  s.live.dataset.netPath = ORT.path;
   const lead = probs[s.leader] ? `<span class='head'><b class='verdict' data-testid='draw-live-verdict'>${argmax(probs[s.leader])}</b> ${s.leader} while you draw, ${Math.round(100 * Math.max(...probs[s.leader]))}%; every model:</span>` : "<span class='head'>while you draw</span>";
   s.live.innerHTML = names.length
     ? lead +
@@ -186,7 +247,14 @@ function setup(root) {
   const schedule = (t) => {
     s.since = s.since === undefined ? t : s.since; // the oldest move not yet shown
     if (s.frame) return;
-    s.frame = requestAnimationFrame(() => { s.frame = 0; const since = s.since; s.since = undefined; showLive(s, since); });
+    if (s.busy) { s.pending = true; return; } // a run is on: no queue, the next frame after it reads the newest ink
+    s.frame = requestAnimationFrame(async () => {
+      s.frame = 0;
+      const since = s.since;
+      s.since = undefined;
+      s.busy = true;
+      try { await showLive(s, since); } finally { s.busy = false; if (s.pending) { s.pending = false; schedule(performance.now()); } }
+    });
   };
   canvas.addEventListener("pointerdown", (e) => {
     canvas.setPointerCapture(e.pointerId);
@@ -225,9 +293,11 @@ export default function (component) {
   s.width = data.stroke_width;
   s.leader = data.leader;
   for (const m of data.models || []) MODELS[m.name] = { W: decodeFloats(m.W), b: decodeFloats(m.b), T: m.T, binarize: m.binarize };
+  if (data.onnx && data.onnx.length && !ORT.failed) startNets(data.onnx, s);
   for (const n of data.nets || []) NETS[n.name] = n.layers.map((L) => (L.W ? { ...L, W: decodeFloats(L.W), b: decodeFloats(L.b) } : L));
   if (s.canvas.width !== data.size) s.canvas.width = s.canvas.height = data.size;
   s.canvas.style.width = s.canvas.style.height = `${data.size}px`;
+  if (data.nets && data.nets.length) showLive(s); // the fallback's layers arrived
   if (s.version !== data.version) { // Undo, Clear, or back from an upload: the server's strokes
     s.version = data.version;
     s.strokes = data.strokes;

@@ -62,13 +62,16 @@ def browser_bench(strokes: int = STROKES) -> None:
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server, open_page, wait_idle
     from tests.browser.conftest import canvas_box as box_of
 
-    server = Server()
+    server, net_path = Server(), None
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             page = browser.new_context(viewport={"width": 1500, "height": 1100}).new_page()
             open_page(page, server, "Draw", "Stroke width")
             page.evaluate(OBSERVE, MAPS)
+            live_panel = page.locator("[data-testid='draw-live'][data-net-path]:not([data-net-path='loading'])")
+            live_panel.wait_for(timeout=60_000)  # the networks' path in the browser has loaded (or fallen back)
+            net_path = live_panel.get_attribute("data-net-path")
             rng = np.random.default_rng(0)
             shapes = list(SHAPES)
             verdict, last, live = [], [], []
@@ -106,7 +109,7 @@ def browser_bench(strokes: int = STROKES) -> None:
     print(f"  the last map on screen:  p50 {q(last, 50):6.0f} ms, p95 {q(last, 95):6.0f} ms, max {max(last):6.0f} ms")
     if live:
         print(
-            f"  pointer move to the live answers on screen ({len(live)} frames, from each frame's oldest move): p50 {q(live, 50):.1f} ms, p95 {q(live, 95):.1f} ms"
+            f"  pointer move to the live answers on screen (networks via {net_path}; {len(live)} frames, from each frame's oldest move): p50 {q(live, 50):.1f} ms, p95 {q(live, 95):.1f} ms"
         )
     else:
         print("  (no live verdict during the stroke: the canvas shows none)")

@@ -1,4 +1,4 @@
-"""The canvas recipe (mnistdash.drawing) and the browser's copy of the linear models (mnistdash.browser_models)."""
+"""The canvas recipe (mnistdash.drawing) and the browser's copy of the models (mnistdash.browser_models)."""
 
 from __future__ import annotations
 
@@ -62,3 +62,22 @@ def test_the_payload_holds_the_committed_weights_exactly():
         z = (W.astype(np.float64) @ x + b) / p["T"]  # what draw.js computes
         prob = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
         assert np.abs(prob - m.predict_proba(digit[None])[0]).max() < 1e-4
+
+
+def test_the_networks_onnx_payload_reads_like_the_server():
+    import onnxruntime as ort
+
+    from mnistdash.browser_models import onnx_payload
+    from mnistdash.config import TORCH_CLASSIFIERS
+    from mnistdash.zoo import load_all
+
+    models, _ = load_all(list(TORCH_CLASSIFIERS))
+    payload = onnx_payload(list(LINEAR_MODELS) + list(TORCH_CLASSIFIERS))
+    assert [p["name"] for p in payload] == list(TORCH_CLASSIFIERS)  # the networks only, never a linear model
+    digit = canvas_digit(_canvas([(80, 60), (200, 60), (120, 240)]))
+    for p in payload:
+        session = ort.InferenceSession(base64.b64decode(p["onnx"]), providers=["CPUExecutionProvider"])
+        z = session.run(["logits"], {"pixels": digit[None, None].astype(np.float32)})[0][0].astype(np.float64)
+        prob = np.exp(z - z.max()) / np.exp(z - z.max()).sum()  # what draw.js computes from the logits
+        tolerance = 0.02 if getattr(models[p["name"]], "use_bf16", False) else 1e-4
+        assert np.abs(prob - models[p["name"]].predict_proba(digit[None])[0]).max() < tolerance, p["name"]

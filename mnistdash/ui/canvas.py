@@ -101,7 +101,9 @@ def drawing(stroke_width: int, size: int = 280) -> np.ndarray | None:
         **models,
     }
     result = _draw(
-        key="draw_canvas_component", data=data, default={"drawing": None, "net_path": None},
+        key="draw_canvas_component",
+        data=data,
+        default={"drawing": None, "net_path": None},
         on_drawing_change=lambda: None,
         on_net_path_change=lambda: st.session_state.__setitem__(_FALLBACK, True),
         width=size + 4,

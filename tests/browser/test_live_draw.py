@@ -65,7 +65,7 @@ def test_browser_and_server_read_the_same_drawings_alike(page, server):
 
 def _wait_for_ort(page) -> None:
     """The networks run through onnxruntime-web (not the plain-JS fallback) once it has loaded."""
-    live = page.locator("[data-testid='draw-live'][data-net-path='onnxruntime-web'], [data-testid='draw-live'][data-net-path='plain-js']")
+    live = page.locator("[data-testid='draw-live']:is([data-net-path='onnxruntime-web'], [data-net-path='plain-js'])")
     live.wait_for(timeout=60_000)  # the component sits in a shadow root: Playwright's locators reach it
     assert live.get_attribute("data-net-path") == "onnxruntime-web"
 
@@ -126,10 +126,11 @@ def test_without_onnxruntime_web_the_networks_fall_back_to_plain_js(page, server
     page.route("**/app/static/onnxruntime-web/**", lambda route: route.abort())  # as if the vendored files were gone
     open_page(page, server, "Draw", "Stroke width")
     page.locator("[data-testid='draw-live'][data-net-path='plain-js']").wait_for(timeout=60_000)
+    page.wait_for_function("() => Object.keys(window.__mnistdashNets).length > 0", timeout=60_000)  # the layers came
+    wait_idle(page)
     box = canvas_box(page)
     stroke(page, [(box["x"] + 140, box["y"] + 40 + 10 * i) for i in range(21)])
     page.get_by_test_id("draw-verdict").wait_for(timeout=60_000)
     wait_idle(page)
-    page.wait_for_function("() => Object.keys(window.__mnistdashNets).length > 0", timeout=60_000)
     served = _server_answers(page)
     assert _live(page) == served and len(served) == 9, (_live(page), served)  # the networks too, as plain JS

@@ -34,8 +34,14 @@ _draw = st.components.v2.component(
 @st.cache_resource(show_spinner=False)
 def _payload() -> dict:
     """The models for the browser (built once per server): the linear ones as weights, the networks as ONNX."""
+    from mnistdash.onnx.check import OnnxRefused
+
     models, names = cache.models(), cache.classifiers()
-    return {"models": linear_payload(models, names), "onnx": onnx_payload(names)}
+    try:
+        nets = {"onnx": onnx_payload(names)}
+    except (ImportError, RuntimeError, OSError, OnnxRefused):  # no ONNX export here: the plain-JS layers instead
+        nets = {"nets": _fallback()}
+    return {"models": linear_payload(models, names), **nets}
 
 
 @st.cache_resource(show_spinner=False)

@@ -191,7 +191,7 @@ export async function readAll(digit) {
     const run = ORT.chain.then(() => readOrt(digit));
     ORT.chain = run.catch(() => {});
     Object.assign(out, await run);
-  } else if (ORT.failed) for (const [name, layers] of Object.entries(NETS)) out[name] = runNet(layers, digit);
+  } else if (ORT.path === "plain-js") for (const [name, layers] of Object.entries(NETS)) out[name] = runNet(layers, digit);
   return out;
 }
 
@@ -297,7 +297,10 @@ export default function (component) {
   for (const n of data.nets || []) NETS[n.name] = n.layers.map((L) => (L.W ? { ...L, W: decodeFloats(L.W), b: decodeFloats(L.b) } : L));
   if (s.canvas.width !== data.size) s.canvas.width = s.canvas.height = data.size;
   s.canvas.style.width = s.canvas.style.height = `${data.size}px`;
-  if (data.nets && data.nets.length) showLive(s); // the fallback's layers arrived
+  if (data.nets && data.nets.length) { // the fallback's layers arrived (ORT failed, or the server has no ONNX export)
+    if (ORT.path !== "onnxruntime-web") ORT.path = "plain-js";
+    showLive(s);
+  }
   if (s.version !== data.version) { // Undo, Clear, or back from an upload: the server's strokes
     s.version = data.version;
     s.strokes = data.strokes;

@@ -6,15 +6,20 @@ PY := $(VENV)/bin/python
 TORCH_PIP_ARGS ?=
 PORT ?= 8501
 
-.PHONY: run test setup browser postgres bench lint
+.PHONY: run test setup lock browser postgres bench lint
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet torch==2.13.0 $(TORCH_PIP_ARGS)
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
 	touch $@
+
+# Pin every dependency the working venv resolved (used by `make setup` and the Dockerfile; torch is pinned apart).
+lock:
+	@test -x $(PY) || { echo "no $(VENV) yet: run make setup first"; exit 1; }
+	$(PY) -m pip freeze --exclude-editable | grep -v -i -E '^(torch|pip|setuptools|wheel)==' > constraints.txt
 
 run: setup
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT)

@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 TORCH_PIP_ARGS ?=
 PORT ?= 8501
 
-.PHONY: run test setup lock browser postgres bench lint
+.PHONY: run test setup lock docker-test browser postgres bench lint
 
 setup: $(VENV)/.installed
 
@@ -43,3 +43,7 @@ bench: setup browser
 
 lint: setup
 	$(VENV)/bin/ruff check .
+
+# Build and run the image here with Debian's docker.io and a debootstrap base (root; see deploy/docker-test.sh).
+docker-test:
+	timeout 1500 deploy/docker-test.sh

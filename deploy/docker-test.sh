@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DOCKER=/usr/bin/docker
-BASE=mnistdash-base:bookworm
+BASE=mnistdash-base:py3.11-bookworm
 IMAGE=mnistdash:ci
 WORK=$(mktemp -d /tmp/mnistdash-docker.XXXXXX)
 START=$(date +%s)
@@ -26,7 +26,8 @@ CID=""
 cleanup() {
   [ -n "$CID" ] && $DOCKER rm -f "$CID" >/dev/null 2>&1 || true
   kill "$DOCKERD" 2>/dev/null || true; wait "$DOCKERD" 2>/dev/null || true
-  rm -rf "$WORK"
+  umount "$WORK/exec/netns/default" 2>/dev/null || true
+  rm -rf "$WORK" 2>/dev/null || true
 }
 trap cleanup EXIT
 for _ in $(seq 60); do $DOCKER info >/dev/null 2>&1 && break; sleep 1; done
@@ -37,14 +38,14 @@ if ! $DOCKER image inspect "$BASE" >/dev/null 2>&1; then
   log "debootstrap bookworm (once; cached as $BASE)"
   ROOTFS="$WORK/rootfs"
   MIRROR=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true); MIRROR=${MIRROR:-http://deb.debian.org/debian}
-  debootstrap --variant=minbase --include=python3.11,python3-pip,python3-venv,ca-certificates \
+  debootstrap --variant=minbase --include=python3.11,python3-pip,python3-venv,ca-certificates,passwd \
     bookworm "$ROOTFS" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 || { tail -20 "$WORK/debootstrap.log"; exit 1; }
   cp /etc/ssl/certs/ca-certificates.crt "$ROOTFS/etc/ssl/certs/ca-certificates.crt"
   mkdir -p "$ROOTFS/etc/xdg/pip"
   # pip's settings without the local-file sources (those paths do not exist inside a build).
   printf '[global]\ncert = /etc/ssl/certs/ca-certificates.crt\nbreak-system-packages = true\n' > "$ROOTFS/etc/pip.conf"
   ln -sf python3.11 "$ROOTFS/usr/bin/python"
-  tar -C "$ROOTFS" -c . | $DOCKER import -c 'ENV PATH=/usr/local/bin:/usr/bin:/bin' - "$BASE" >/dev/null
+  tar -C "$ROOTFS" -c . | $DOCKER import -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - "$BASE" >/dev/null
 fi
 log "base ready"
 
@@ -74,4 +75,9 @@ $DOCKER exec "$CID" mnistdash evaluate --json | python3 -c "
 import json,sys; rows=json.load(sys.stdin); bad=[r['model'] for r in rows if r['accuracy']!=r['manifest_accuracy']]
 assert rows and not bad, bad; print(len(rows), 'models match the manifest')"
 $DOCKER exec "$CID" python -c "from mnistdash.reviews import store; print(store.__name__)" >/dev/null
-log "checks in the container passed (browser, stroke and review-db restart checks: not written yet)"
+$DOCKER exec "$CID" python -c "from mnistdash.reviews.store import ReviewStore; s=ReviewStore.open(); s.add_answer('ci', 'test', 7, '1', 1234)"
+$DOCKER restart "$CID" >/dev/null; wait_healthy >/dev/null
+n=$($DOCKER exec "$CID" python -c "from mnistdash.reviews.store import ReviewStore; print(len(ReviewStore.open().answers(who='ci')))")
+[ "$n" = 1 ] || { echo "review database lost across a restart ($n answers)"; exit 1; }
+log "review database survived a restart on the /data volume"
+log "checks in the container passed (browser and stroke checks: not written yet)"

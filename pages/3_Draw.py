@@ -5,9 +5,9 @@ import streamlit as st
 
 from mnistdash.config import CLASSIFIERS
 from mnistdash.explain import CAPTUM_METHODS, METHODS
-from mnistdash.live import nearest, read_digit
+from mnistdash.live import read_digit
 from mnistdash.preprocess import ImageError
-from mnistdash.ui import cache, canvas, draw, ood, widgets
+from mnistdash.ui import cache, canvas, counterfactual, draw, maps, ood, timeline, widgets
 from mnistdash.ui.verdict import show_verdict
 from mnistdash.verdict import accuracies, verdict
 
@@ -80,28 +80,11 @@ if reading is not None:
     )
     titles = [f"{n} → {int(reading.probs[n].argmax())}" for n in reading.maps]
     widgets.show(draw.overlay_maps(reading.digit, reading.maps, titles), key="draw_maps")
-    emb = cache.artifact("embedding")
-    if reading.code is not None and not isinstance(emb, str):
-        st.subheader("Where your digit lands on the bottleneck network's 2-D map")
-        labels = cache.split("test").labels[emb["index"]]
-        near = nearest(emb["bottleneck"], reading.code, 8)
-        shown = np.union1d(np.arange(0, len(labels), 4), near)  # 1 in 4 test digits keeps each stroke's redraw light
-        c1, c2 = st.columns([3, 2])
-        with c1:
-            st.caption(
-                f"{len(shown):,} of the {len(labels):,} test digits; circled: the 8 nearest to yours (all 10,000 are on the 2-D maps page)."
-            )
-            widgets.show(
-                draw.map_with_point(emb["bottleneck"][shown], labels[shown], reading.code, np.searchsorted(shown, near)),
-                key="draw_map",
-            )
-        with c2:
-            st.markdown("**Its nearest test digits on the map**")
-            idx = emb["index"][near]
-            with st.container(horizontal=True):
-                for i in idx:
-                    label = int(cache.split("test").labels[i])
-                    with st.container(width=90, gap=None):
-                        widgets.digit_image(cache.floats("test")[i], f"#{i}: {label}", alt=f"test digit {i}, labelled {label}")
+    maps.show_both(reading)  # the bottleneck's map and t-SNE side by side, each with its 8 nearest digits
+
+if source == "draw":
+    timeline.show(timeline.update(reading))  # every model's answer after each stroke
+if reading is not None:
+    counterfactual.show(reading, models, names)  # what would make it a ...?
 
 ood.show_measurement()

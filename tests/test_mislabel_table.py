@@ -23,6 +23,11 @@ def test_plurals_and_links():
     assert explain_link(247, "train") is None
 
 
+def _with_marks(marks: dict) -> dict:
+    """Session state for a tab whose person already has these verdicts loaded (no store read)."""
+    return {"person_id": "tester1234", "marks_test": marks, "marks_test_who": "tester1234"}
+
+
 def _table(at):
     frames = [d.value for d in at.dataframe if "label wrong" in d.value.columns]
     assert len(frames) == 1
@@ -31,7 +36,7 @@ def _table(at):
 
 @pytest.mark.parametrize("marks,label", [({}, "Download 0 marks as CSV"), ({1: "unsure"}, "Download 1 mark as CSV")])
 def test_one_csv_button_counts_the_marks(marks, label):
-    at = run_page(ERRORS, marks_test=marks)
+    at = run_page(ERRORS, **_with_marks(marks))
     buttons = at.get("download_button")
     assert [b.label for b in buttons] == [label]
 
@@ -39,7 +44,7 @@ def test_one_csv_button_counts_the_marks(marks, label):
 def test_ticks_show_the_marks_and_nothing_reads_none():
     at = run_page(ERRORS)
     first = int(_table(at)["index"].iloc[0])
-    at = run_page(ERRORS, marks_test={first: "model wrong"})
+    at = run_page(ERRORS, **_with_marks({first: "model wrong"}))
     table = _table(at)
     row = table[table["index"] == first].iloc[0]
     assert [bool(row[v]) for v in VERDICTS] == [False, True, False]

@@ -42,7 +42,10 @@ def _client(port: int, who: str, acked: list, failures: list, stop: threading.Ev
     while not stop.is_set() and k < 2000:
         try:
             with urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/answer?who={who}&index={k}&answer={k % 10}", method="POST"), timeout=10) as r:
-                acked.append(int(r.read()))
+                body = r.read()
+            if not body:
+                return  # killed between the headers and the acknowledgement: not acknowledged
+            acked.append(int(body))
         except urllib.error.HTTPError as exc:
             failures.append(exc.read().decode())
         except OSError:

@@ -66,3 +66,8 @@ def park() -> None:
     s = _state()
     if s["json"] is not None and _objects(s["initial"]) != _objects(s["json"]):
         _reload(s, _objects(s["json"]))
+
+
+def stroke_count() -> int:
+    """Strokes in the current drawing (0 before any, after Clear or the toolbar's reset)."""
+    return len(_objects(_state()["json"]))

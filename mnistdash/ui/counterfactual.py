@@ -1,0 +1,101 @@
+"""The Draw page's "What would make it a ...?": pick a class and a model, see the least ink to add as a faint overlay
+on the digit the models see, to trace, with the model's new probabilities (mnistdash.counterfactual does the search)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+
+import numpy as np
+import streamlit as st
+from PIL import Image
+
+from mnistdash import counterfactual as cf
+from mnistdash.config import LINEAR_MODELS
+from mnistdash.live import Reading
+from mnistdash.ui import widgets
+
+_RESULTS = "cf_results"  # (model, target, digit hash) -> Counterfactual, for this session's drawings
+_ASKED = "cf_asked"  # a class or model was just picked: search now, even for a network
+INK = np.array([255, 140, 0], np.float32)  # the added ink, orange over the white digit
+
+
+def _asked() -> None:
+    st.session_state[_ASKED] = True
+
+
+def overlay_png(digit: np.ndarray, added: np.ndarray, factor: int = 8) -> str:
+    """The (28, 28) digit in grey with the added ink blended in orange over it, as a crisp PNG data URI."""
+    grey = np.repeat(np.clip(digit, 0, 1)[..., None] * 200, 3, -1)  # (28, 28, 3), grey so the orange reads
+    alpha = np.clip(added, 0, 1)[..., None] * 0.85
+    rgb = grey * (1 - alpha) + INK * alpha
+    rgb = np.kron(rgb, np.ones((factor, factor, 1))).astype(np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(rgb, "RGB").save(buf, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def _result(model_name: str, model, digit: np.ndarray, target: int):
+    """This session's search for the digit, run now if asked or instant (a linear model); None if it waits for a click."""
+    key = (model_name, target, hashlib.sha1(digit.tobytes()).hexdigest())
+    results = st.session_state.setdefault(_RESULTS, {})
+    asked = st.session_state.pop(_ASKED, False)
+    if key not in results:
+        if not (asked or model_name in LINEAR_MODELS):
+            return None
+        with st.spinner(f"Searching for the least ink that makes {model_name} read {target} ..."):
+            results.clear()  # only the latest drawing's answers are kept
+            results[key] = cf.search(model, digit, target)
+    return results[key]
+
+
+def _top(probs: np.ndarray, n: int = 3) -> str:
+    order = np.argsort(-probs)[:n]
+    return ", ".join(f"{int(c)}: {100 * probs[c]:.0f}%" for c in order)
+
+
+def show(reading: Reading, models: dict, names: list[str]) -> None:
+    """The target and model pickers, then the overlay, the new answer and what the search found."""
+    st.subheader("What would make it a ...?")
+    st.caption(
+        f"The least ink to ADD (pixels only brightened, within {cf.RADIUS} pixels of your strokes) for a model to read "
+        "another digit. Linear models: the fewest pixels, straight from the weights (often scattered: such a model weighs "
+        f"each pixel alone). Networks: a short gradient search in smooth blobs (at most {cf.TIME_LIMIT:g} s). Trace the orange on the canvas."
+    )
+    c1, c2 = st.columns([3, 2])
+    target = c1.segmented_control("Make it a", list(range(10)), key="cf_target", on_change=_asked)
+    name = c2.selectbox("for the model", names, index=names.index("cnn") if "cnn" in names else 0, key="cf_model", on_change=_asked)
+    if target is None:
+        st.caption("Pick the digit you want the model to read.")
+        return
+    digit, now = reading.digit, reading.probs[name]
+    if int(now.argmax()) == target:
+        st.info(f"{name} already reads {target} ({100 * now[target]:.0f}%).", icon="✅")
+        return
+    result = _result(name, models[name], digit, int(target))
+    if result is None:
+        st.button("Search for this drawing", key="cf_search", on_click=_asked, help="Your drawing changed since the last search")
+        return
+    c1, c2 = st.columns([1, 2])
+    with c1:
+        alt = f"your digit with the ink that makes {name} read {target} in orange"
+        c1.markdown(
+            f"<figure style='margin:0 0 1rem 0'><img data-testid='cf-overlay' src='{overlay_png(digit, result.added)}' alt='{alt}' "
+            f"style='width:100%;max-width:196px;image-rendering:pixelated'><figcaption style='font-size:0.8rem'>in orange: the ink to add</figcaption></figure>",
+            unsafe_allow_html=True,
+        )
+    with c2:
+        bound = f"; no fewer than {result.fewest} pixels can do it (a bound from the weights)" if result.fewest is not None else ""
+        line = (
+            f"{result.pixels} pixels brightened, {result.ink:.1f} of ink added (your digit holds {float(digit.sum()):.1f}){bound}. "
+            f"Search: {result.method}, {1000 * result.seconds:.0f} ms, {result.steps} steps."
+        )
+        if result.small:
+            st.markdown(f"With the orange ink, **{name}** reads **{target}** at {100 * result.probs[target]:.0f}% (was {int(now.argmax())} at {100 * now.max():.0f}%).")
+        elif result.flipped:
+            st.warning(f"No small change found: {name} reads {target} only with {result.ink:.0f} of added ink, more than {cf.MAX_INK:.0f}.", icon="🔍")
+        else:
+            st.warning(f"No small change found: no ink near your strokes made {name} read {target} in the time allowed.", icon="🔍")
+        st.caption(f"{line} Its probabilities with the ink: {_top(result.probs)}.")
+        widgets.digit_image(np.clip(digit + result.added, 0, 1), f"what {name} sees with the ink", alt=f"your digit with the added ink, as {name} sees it", px=112)

@@ -40,5 +40,5 @@ USER app
 VOLUME /data
 EXPOSE 8501
 HEALTHCHECK --interval=2s --timeout=2s --start-period=10s --retries=3 \
-  CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health').status != 200)"
+  CMD python -c "import os,sys,urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:%s/_stcore/health' % os.environ['STREAMLIT_SERVER_PORT']).status != 200)"
 CMD ["streamlit", "run", "app.py"]

@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 TORCH_PIP_ARGS ?=
 PORT ?= 8501
 
-.PHONY: run test setup lock docker-test browser postgres bench lint
+.PHONY: run test setup lock docker-test compose-test browser postgres bench lint
 
 setup: $(VENV)/.installed
 
@@ -47,3 +47,7 @@ lint: setup
 # Build and run the image here with Debian's docker.io and a debootstrap base (root; see deploy/docker-test.sh).
 docker-test:
 	timeout 1500 deploy/docker-test.sh
+
+# deploy/compose.yaml here: 2 replicas + nginx + PostgreSQL, two browser sessions through the balancer (root; see deploy/compose-test.sh).
+compose-test:
+	timeout 1500 deploy/compose-test.sh

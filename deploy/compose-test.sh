@@ -41,4 +41,13 @@ log "stopped $stopped, the replica that served the sessions, mid-round"
 n=$(answers "$other"); [ "$n" = 50 ] || { echo "after stopping $stopped PostgreSQL holds $n answers, not 50"; exit 1; }
 timeout 200 "$PY" deploy/compose_check.py renders "$URL"
 log "no stored answer lost: 50 in PostgreSQL; $other serves the quiz"
+
+if [ -n "${MEASURE:-}" ]; then  # MEASURE=10: that many quiz sessions at once on the remaining replica; RSS per replica
+  "${COMPOSE[@]}" start "$stopped" 2>&1 | grep -v -i warning || true
+  for _ in $(seq 40); do [ "$($DOCKER inspect -f '{{.State.Health.Status}}' "$("${COMPOSE[@]}" ps -q "$stopped")")" = healthy ] && break; sleep 0.5; done
+  rss() { $DOCKER stats --no-stream --format '{{.Name}} {{.MemUsage}}' | grep -E '_app[12]_' | sed 's# / .*##' | tr '\n' ' '; }
+  log "idle RSS: $(rss)"
+  timeout 500 "$PY" deploy/compose_load.py "$URL" "$MEASURE" 10
+  log "RSS after $MEASURE sessions on one replica: $(rss)"
+fi
 OK=1

@@ -11,7 +11,30 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from deploy.browser_check import Url  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, assert_no_errors, open_page, wait_idle  # noqa: E402
-from tests.browser.test_quiz import QUIZ, _crowd_rows, _play_round  # noqa: E402
+from tests.browser.test_quiz import QUIZ, _crowd_rows  # noqa: E402
+
+
+def _play_round(page, answers: int = 20) -> None:
+    """Answer `answers` digits by clicking 7 or 3 (clicks: a key press can land while the page reruns under load)."""
+    page.get_by_role("button", name="Start a round").click()
+    for k in range(answers):
+        page.get_by_text(f"Digit {k + 1} of 20").wait_for(timeout=120_000)
+        wait_idle(page, timeout=120_000)
+        page.wait_for_timeout(400)  # a person's pace: the page refuses more than 2 answers a second
+        page.locator(f".st-key-quiz_key_{7 if k % 2 == 0 else 3} button").click(timeout=120_000)
+    done = "Your round" if answers == 20 else f"Digit {answers + 1} of 20"  # the last answer was acknowledged
+    page.get_by_text(done).wait_for(timeout=120_000)
+    wait_idle(page, timeout=120_000)
+
+
+def _round_rows(page, before: set[str]) -> set[str]:
+    """The summary's crowd table (the round's digits) once it has replaced the start page's table `before`."""
+    for _ in range(60):
+        rows = set(_crowd_rows(page))
+        if len(rows) == 20 and rows != before:
+            return rows
+        page.wait_for_timeout(500)
+    raise AssertionError(f"the round's crowd table did not appear ({len(rows)} rows)")
 
 
 def _session(browser):
@@ -26,11 +49,12 @@ def two_rounds(url: str) -> None:
         a, b = _session(browser), _session(browser)
         open_page(a, server, QUIZ, "Start a round")
         _play_round(a)
-        answered_a = set(_crowd_rows(a))
+        answered_a = _round_rows(a, set())
         open_page(b, server, QUIZ, "Start a round")
-        assert answered_a <= set(_crowd_rows(b)), "session A's answers are not in session B's crowd counts"
+        start_b = set(_crowd_rows(b))
+        assert answered_a <= start_b, "session A's answers are not in session B's crowd counts"
         _play_round(b)
-        answered_b = set(_crowd_rows(b))
+        answered_b = _round_rows(b, start_b)
         a.reload()
         a.get_by_text("Your running score").wait_for(timeout=60_000)
         wait_idle(a)
@@ -49,13 +73,7 @@ def half_round(url: str, answers: int) -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         c = _session(browser)
         open_page(c, server, QUIZ, "Start a round")
-        c.get_by_role("button", name="Start a round").click()
-        for k in range(answers):
-            c.get_by_text(f"Digit {k + 1} of 20").wait_for(timeout=60_000)
-            wait_idle(c)
-            c.wait_for_timeout(400)
-            c.keyboard.press("7")
-        c.get_by_text(f"Digit {answers + 1} of 20").wait_for(timeout=60_000)  # the last answer was acknowledged
+        _play_round(c, answers)
         print(f"a third session answered {answers} digits")
         browser.close()
 

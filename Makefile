@@ -10,15 +10,20 @@ DATA ?=
 MODELS ?=
 RUN_ENV := $(if $(DATA),MNISTDASH_DATA_DIR=$(abspath $(DATA))) $(if $(MODELS),MNISTDASH_MODELS_DIR=$(abspath $(MODELS)))
 
-.PHONY: run test setup browser postgres bench lint
+.PHONY: run test setup lock docker-test compose-test browser postgres bench lint
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet torch==2.13.0 $(TORCH_PIP_ARGS)
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
 	touch $@
+
+# Pin every dependency the working venv resolved (used by `make setup` and the Dockerfile; torch is pinned apart).
+lock:
+	@test -x $(PY) || { echo "no $(VENV) yet: run make setup first"; exit 1; }
+	$(PY) -m pip freeze --exclude-editable | grep -v -i -E '^(torch|pip|setuptools|wheel)==' > constraints.txt
 
 run: setup
 	$(RUN_ENV) $(VENV)/bin/streamlit run app.py --server.port $(PORT)
@@ -42,3 +47,11 @@ bench: setup browser
 
 lint: setup
 	$(VENV)/bin/ruff check .
+
+# Build and run the image here with Debian's docker.io and a debootstrap base (root; see deploy/docker-test.sh).
+docker-test:
+	timeout 1500 deploy/docker-test.sh
+
+# deploy/compose.yaml here: 2 replicas + nginx + PostgreSQL, two browser sessions through the balancer (root; see deploy/compose-test.sh).
+compose-test:
+	timeout 1500 deploy/compose-test.sh

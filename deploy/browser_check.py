@@ -9,8 +9,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, assert_no_errors, open_page, wait_idle  # noqa: E402
-from tests.browser.test_drawx import _answers, _canvas_box, _stroke  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, assert_no_errors, canvas_box, open_page, stroke, wait_idle  # noqa: E402
+from tests.browser.test_drawx import _answers  # noqa: E402
 
 
 class Url:
@@ -30,8 +30,8 @@ def check(url: str) -> None:
         print("home page rendered, no error box")
         open_page(page, server, "Draw", "Stroke width")
         assert_no_errors(page)
-        box = _canvas_box(page)
-        _stroke(page, [(box["x"] + 160, box["y"] + 50 + i * 9) for i in range(21)])  # a vertical stroke: a 1
+        box = canvas_box(page)
+        stroke(page, [(box["x"] + 160, box["y"] + 50 + i * 9) for i in range(21)])  # a vertical stroke: a 1
         table = page.locator("[data-testid='stroke-timeline'][data-strokes='1']")
         table.wait_for(timeout=60_000)
         wait_idle(page)

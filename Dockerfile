@@ -19,12 +19,16 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_
 RUN useradd --create-home --uid 1000 app
 WORKDIR /app
 
-# Dependencies first, from pyproject + constraints only: a code change does not reinstall them.
+# Dependencies first, from pyproject + constraints only: a code change does not reinstall them. torch's C++ tests,
+# test binaries and headers (about 190 MB) go: nothing here compiles against torch (bin/torch_shm_manager stays).
 COPY pyproject.toml constraints.txt ./
 RUN pip install torch==2.13.0 $TORCH_PIP_ARGS \
  && python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml','rb'))['project']['dependencies']))" > /tmp/deps.txt \
  && pip install -r /tmp/deps.txt -c constraints.txt \
- && rm /tmp/deps.txt
+ && rm /tmp/deps.txt \
+ && TORCH_DIR=$(python -c "import importlib.util, os; print(os.path.dirname(importlib.util.find_spec('torch').origin))") \
+ && rm -rf "$TORCH_DIR/test" "$TORCH_DIR/include" \
+ && find "$TORCH_DIR/bin" -type f ! -name torch_shm_manager -delete
 
 # The code, installed in place (one copy, /app/mnistdash; the CLI finds /app/data by itself).
 COPY README.md app.py ./
@@ -35,7 +39,7 @@ COPY static ./static
 COPY data ./data
 RUN pip install --no-deps -e . && rm -rf build *.egg-info
 COPY --chown=app:app models /data/models
-RUN mkdir -p /data/state && chown -R app:app /data
+RUN mkdir -p /data/state && chown app:app /data /data/state
 
 USER app
 VOLUME /data

@@ -48,16 +48,23 @@ make_base() {
   log "base ready"
 }
 
-build_app() {  # build_app IMAGE: the repository's Dockerfile on the local base with the local torch wheel
-  local wheel ctx="$WORK/ctx"
+build_app() {  # build_app IMAGE: the repository's Dockerfile, unchanged, on the local base with the local torch wheel
+  # The wheel is served over loopback for the build (--network host), not copied into the image.
+  local wheel ctx="$WORK/ctx" port server
   wheel=$(ls /opt/wheels/torch-2.13.0+cpu-*.whl | head -1)
-  mkdir -p "$ctx/wheels"
+  mkdir -p "$ctx" "$WORK/wheels"
   git ls-files -z | xargs -0 -I{} cp --parents {} "$ctx"/ 2>/dev/null || true
-  cp constraints.txt "$ctx"/; cp "$wheel" "$ctx/wheels/"
-  sed -i 's#^COPY pyproject.toml constraints.txt ./#COPY pyproject.toml constraints.txt ./\nCOPY wheels /wheels#' "$ctx/Dockerfile"
+  cp constraints.txt "$ctx"/; ln -s "$wheel" "$WORK/wheels/"
+  # A fixed port when free: the URL is a build argument, and a new one would miss the dependency layer's cache.
+  port=38573
+  python3 -c "import socket; socket.socket().bind(('127.0.0.1', $port))" 2>/dev/null || port=$(free_port)
+  python3 -m http.server "$port" --bind 127.0.0.1 --directory "$WORK/wheels" >/dev/null 2>&1 &
+  server=$!
+  for _ in $(seq 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break; sleep 0.1; done
   log "build $1"
   $DOCKER build -q -t "$1" --network host --build-arg BASE="$BASE" \
-    --build-arg TORCH_PIP_ARGS="--find-links /wheels" "$ctx" >/dev/null
+    --build-arg TORCH_PIP_ARGS="--find-links http://127.0.0.1:$port/" "$ctx" >/dev/null || { kill "$server"; exit 1; }
+  kill "$server"; wait "$server" 2>/dev/null || true
   log "built $1: $($DOCKER image inspect -f '{{.Size}}' "$1") bytes"
 }
 

@@ -82,3 +82,20 @@ def test_streamlit_settings():
     assert cfg["server"]["enableXsrfProtection"] is True
     assert cfg["server"]["address"] == "localhost"
     assert cfg["browser"]["gatherUsageStats"] is False
+
+
+def test_the_torch_files_the_image_drops_are_not_code_torch_loads():
+    """The image deletes torch's C++ tests, headers and test binaries; none of it may be Python or a shared library,
+    and bin/torch_shm_manager (which `import torch` looks for) must stay."""
+    import importlib.util
+    from pathlib import Path
+
+    runs = " ".join(instructions("RUN"))
+    assert '"$TORCH_DIR/test"' in runs and '"$TORCH_DIR/include"' in runs and "! -name torch_shm_manager" in runs
+    torch_dir = Path(importlib.util.find_spec("torch").origin).parent
+    dropped = [p for d in ("test", "include") for p in (torch_dir / d).rglob("*") if p.is_file()]
+    dropped += [p for p in (torch_dir / "bin").iterdir() if p.is_file() and p.name != "torch_shm_manager"]
+    assert dropped, "the installed torch no longer has what the Dockerfile deletes"
+    assert not [p for p in dropped if p.suffix in (".py", ".so") or ".so." in p.name]
+    assert (torch_dir / "bin" / "torch_shm_manager").exists()
+    assert "torch_shm_manager" in (torch_dir / "__init__.py").read_text()

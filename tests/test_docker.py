@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import shlex
+from pathlib import Path
 
 from mnistdash.config import ROOT
 
@@ -87,9 +89,6 @@ def test_streamlit_settings():
 def test_the_torch_files_the_image_drops_are_not_code_torch_loads():
     """The image deletes torch's C++ tests, headers and test binaries; none of it may be Python or a shared library,
     and bin/torch_shm_manager (which `import torch` looks for) must stay."""
-    import importlib.util
-    from pathlib import Path
-
     runs = " ".join(instructions("RUN"))
     assert '"$TORCH_DIR/test"' in runs and '"$TORCH_DIR/include"' in runs and "! -name torch_shm_manager" in runs
     torch_dir = Path(importlib.util.find_spec("torch").origin).parent

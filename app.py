@@ -4,6 +4,7 @@ import numpy as np
 import streamlit as st
 
 from mnistdash.config import ALL_MODELS, CLASS_NAMES, DATASET, NAMED_CLASSES
+from mnistdash.figures import error_bars
 from mnistdash.ui import cache, leaderboard, widgets
 
 
@@ -65,6 +66,11 @@ if widgets.require_data():
                 st.page_link(
                     "pages/2_Explain.py", label=f"#{i}: {label}", query_params={"digit": int(i)}, help=f"Explain test digit #{i}"
                 )
+
+errors = leaderboard.test_errors()
+if errors:
+    st.subheader("How many test digits each model reads wrong")
+    widgets.show(error_bars(errors, sizes["test"]), key="home_errors")  # also loads the charting code for the next page
 
 latency = leaderboard.latency_ms()  # loads the models: torch is imported here, after the page is up
 widgets.unavailable_notice([n for n in cache.errors() if n not in cache.file_problems()])

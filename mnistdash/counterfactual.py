@@ -26,6 +26,7 @@ INK_FLOOR = 0.2  # pixels at least this bright count as the drawing
 MAX_INK = 150.0  # more added ink than this (sum of pixel values; a test digit holds about 100) is no small change
 TIME_LIMIT = 1.5  # seconds for a network's search
 MARGIN = 1e-3  # the target's logit must beat every other by this much (rounding never decides the answer)
+LEAD = 0.10  # a clear answer: the target's probability leads every other class by at least this (10 points)
 FAINT, PIXEL_EPS = 0.1, 0.02  # a network's search drops added ink below these when the answer holds without it
 
 
@@ -49,8 +50,18 @@ class Counterfactual:
         return float(self.added.sum())
 
     @property
+    def lead(self) -> float:
+        """The target's probability minus the strongest other class's (negative: still behind)."""
+        return float(self.probs[self.target] - np.delete(self.probs, self.target).max())
+
+    @property
+    def clear(self) -> bool:
+        """The model reads the target, ahead of every other class by LEAD or more (a tie is no success)."""
+        return self.flipped and self.lead >= LEAD
+
+    @property
     def small(self) -> bool:
-        return self.flipped and self.ink <= MAX_INK
+        return self.clear and self.ink <= MAX_INK
 
 
 def region(digit: np.ndarray, radius: int = RADIUS) -> np.ndarray:
@@ -62,14 +73,17 @@ def region(digit: np.ndarray, radius: int = RADIUS) -> np.ndarray:
     return ndimage.binary_dilation(ink, structure=xx**2 + yy**2 <= radius**2)
 
 
-def search(model, digit: np.ndarray, target: int, time_limit: float = TIME_LIMIT, allowed: np.ndarray | None = None) -> Counterfactual:
-    """The least added ink found that makes `model` answer `target` for the (28, 28) `digit` in [0, 1]."""
+def search(
+    model, digit: np.ndarray, target: int, time_limit: float = TIME_LIMIT, allowed: np.ndarray | None = None, clear: bool = True
+) -> Counterfactual:
+    """The least added ink found that makes `model` answer `target` for the (28, 28) `digit` in [0, 1], clearly
+    (ahead by LEAD; `clear=False` for a linear model's exact least flip, which is a tie)."""
     from mnistdash.zoo.linear import LinearModel
 
     digit = np.clip(np.asarray(digit, np.float32), 0, 1)
     allowed = region(digit) if allowed is None else np.asarray(allowed, bool)
     if isinstance(model, LinearModel):
-        return linear_search(model, digit, target, allowed)
+        return linear_search(model, digit, target, allowed, clear)
     return gradient_search(model, digit, target, allowed, time_limit)
 
 
@@ -108,9 +122,10 @@ def fewest_pixels(gaps: np.ndarray, delta: np.ndarray) -> int | None:
     return need
 
 
-def linear_search(model, digit: np.ndarray, target: int, allowed: np.ndarray) -> Counterfactual:
+def linear_search(model, digit: np.ndarray, target: int, allowed: np.ndarray, clear: bool = True) -> Counterfactual:
     """Greedy on the weights: the pixel that most raises the worst gap, until the target wins; then unneeded pixels go
-    and the last one is brightened only as much as the flip needs (a partial pixel on identity-input models)."""
+    and the last one is brightened only as much as the flip needs (a partial pixel on identity-input models).
+    That least flip is a near tie; with `clear`, more pixels follow until the target leads by LEAD."""
     start = time.perf_counter()
     logits = model.logits(digit[None])[0].astype(np.float64)
     rivals = np.array([j for j in range(10) if j != target])
@@ -149,7 +164,30 @@ def linear_search(model, digit: np.ndarray, target: int, allowed: np.ndarray) ->
     if flipped and not result.flipped:  # rounding at the boundary: the last pixel at full strength
         added[cand[chosen]] = cost[chosen]
         result = _finish(model, digit, added.reshape(28, 28), target, start, len(chosen), "greedy on the weights", fewest)
+    if clear and result.flipped and not result.clear:  # the least ink flips it to a near tie: on to a clear lead
+        result = _extend_to_lead(model, digit, added.reshape(28, 28), target, cand, cost, start, fewest, result)
     return result
+
+
+def _extend_to_lead(model, digit, added, target, cand, cost, start, fewest, minimal, max_pixels: int = 200) -> Counterfactual:
+    """Greedy again, on the model's own probabilities: the pixel that most widens the target's lead, until it is
+    LEAD; the minimal flip stays the answer when no pixel gets there."""
+    added = added.reshape(-1).copy()
+    free = added[cand] == 0
+    for _ in range(min(max_pixels, int(free.sum()))):
+        idx = np.flatnonzero(free)
+        trial = np.repeat(added[None], len(idx), 0)  # (F, 784) each free pixel added at full strength
+        trial[np.arange(len(idx)), cand[idx]] = cost[idx]
+        p = model.predict_proba((digit.reshape(1, -1) + trial).reshape(-1, 28, 28))  # (F, 10)
+        lead = np.where(p.argmax(1) == target, p[:, target] - np.delete(p, target, axis=1).max(1), -np.inf)
+        best = int(np.argmax(lead))
+        if not np.isfinite(lead[best]):
+            break
+        added, free[idx[best]] = trial[best], False
+        if lead[best] >= LEAD:
+            result = _finish(model, digit, added.reshape(28, 28), target, start, int((added > 0).sum()), "greedy on the weights", fewest)
+            return result if result.clear else minimal
+    return minimal
 
 
 def _blur(t, kernel):
@@ -179,10 +217,10 @@ def gradient_search(
             steps += 1
             a = added.clone().requires_grad_(True)
             z = module(x + a)[0]
-            margin = z[target] - z[others].max()
-            if margin.item() > MARGIN:
+            p = torch.softmax(z, 0)
+            if (z[target] - z[others].max()).item() > MARGIN and (p[target] - p[others].max()).item() >= LEAD:  # a clear lead
                 ink = float(added.sum())
-                if ink < best_ink and int(model.predict_proba((x + added).numpy()).argmax()) == target:  # the model's own path (bf16)
+                if ink < best_ink and _leads(model.predict_proba((x + added).numpy())[0], target):  # the model's own path (bf16)
                     best, best_ink = added.clone(), ink
                 added = torch.minimum(torch.clamp(added - shrink, min=0), head)
                 shrink *= 1.1
@@ -195,6 +233,10 @@ def gradient_search(
     chosen = (best if best is not None else added)[0].numpy()
     for floor in (FAINT, PIXEL_EPS, 0.0):  # drop faint specks of ink if the answer holds without them
         result = _finish(model, digit, np.where(chosen > floor, chosen, 0), target, start, steps, "projected gradient")
-        if result.flipped or best is None:
+        if result.clear or best is None:
             break
     return result
+
+
+def _leads(probs: np.ndarray, target: int) -> bool:
+    return int(probs.argmax()) == target and float(probs[target] - np.delete(probs, target).max()) >= LEAD

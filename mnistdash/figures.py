@@ -33,9 +33,9 @@ def symmetric_range(*arrays: np.ndarray, quantile: float = 99.5) -> float:
     return zmax if zmax > 0 else 1.0
 
 
-def outline(xy: np.ndarray, name: str, size: int, width: float) -> go.Scattergl:
-    """Hollow black circles around points (N, 2): the nearest digits, or a selection."""
-    return go.Scattergl(
+def outline(xy: np.ndarray, name: str, size: int, width: float) -> go.Scatter:
+    """Hollow black circles around points (N, 2): the nearest digits, or a selection (SVG: a few points, no WebGL context)."""
+    return go.Scatter(
         x=xy[:, 0],
         y=xy[:, 1],
         mode="markers",
@@ -67,14 +67,15 @@ def mosaic(
     `labels`, short texts drawn above the images, default to the titles (which hover always shows).
     `row_titles` and `col_titles` replace the per-image titles by headers (a model x method grid).
     Titles are wrapped, or replaced by image numbers, so none overlaps down to `min_figure_px` wide.
-    `clickable` lays invisible square markers over the images (heatmaps emit no clicks in Streamlit):
-    one per pixel carrying the hover values when the grid is small, else a 3x3 lattice per image.
-    Arrays travel as compact binary, so grids of a hundred images stay fast.
+    `clickable` lays one trace of invisible square SVG markers over the images (heatmaps emit no clicks in
+    Streamlit): one per pixel carrying the hover values when the grid is small, else a 3x3 lattice per image;
+    its points' customdata start with the image's number. All images share one pair of axes and arrays
+    travel as compact binary, so grids of a hundred images stay fast.
     """
     images = np.asarray(images, np.float32)
     k, h, w = images.shape
     cols = cols or min(k, 10)
-    layout, refs, _ = panels.grid_layout(
+    layout, grid = panels.grid_layout(
         k,
         cols,
         (h, w),
@@ -87,23 +88,23 @@ def mosaic(
     )
     values = images if raw is None else np.asarray(raw, np.float32)
     shown = "%{z:.4g}" if raw is None else "%{customdata:.4g}"  # raw values travel only when they differ
-    hover = "%{fullData.name}<br>row %{y}, col %{x}<br>" + value_name + " " + shown + "<extra></extra>"
+    hover = "%{fullData.name}<br>" + value_name + " " + shown + "<extra></extra>"
     per_pixel = clickable and k * h * w <= panels.CLICKABLE_PIXELS
-    traces = [
+    traces = [  # every image on the same axes, placed by its offset: one subplot for the whole grid
         go.Heatmap(
             z=images[i],
+            x0=grid.offsets[i][0],
+            y0=grid.offsets[i][1],
             customdata=None if raw is None else values[i],
-            xaxis=refs[i][0],
-            yaxis=refs[i][1],
             name=str(titles[i]),
             coloraxis="coloraxis",
             hovertemplate=hover,
-            hoverinfo="skip" if clickable else None,
+            hoverinfo="skip" if per_pixel else None,
         )
         for i in range(k)
     ]
     if clickable:
-        traces += [panels.click_targets(values[i], refs[i], str(titles[i]), value_name, per_pixel) for i in range(k)]
+        traces.append(panels.click_targets(values, grid, titles, value_name, per_pixel))
     if diverging:
         zmax = zmax or symmetric_range(images)
         axis = dict(colorscale=DIVERGING, cmid=0, cmin=-zmax, cmax=zmax)
@@ -280,5 +281,29 @@ def mark_cell(fig: go.Figure, true: int, pred: int) -> go.Figure:
     """Outline one cell (true row, predicted column) of a confusion figure: the selected one."""
     fig.add_shape(
         type="rect", x0=pred - 0.5, x1=pred + 0.5, y0=true - 0.5, y1=true + 0.5, line=dict(color="black", width=3), layer="above"
+    )
+    return fig
+
+
+def error_bars(errors: dict[str, int], total: int) -> go.Figure:
+    """How many of `total` test digits each classifier reads wrong, fewest at the top (a light SVG bar chart)."""
+    names = sorted(errors, key=errors.get)
+    counts = [errors[n] for n in names]
+    fig = go.Figure(
+        go.Bar(
+            x=counts,
+            y=names,
+            orientation="h",
+            text=[f"{c:,} ({100 * c / total:.2f}%)" for c in counts],
+            textposition="outside",
+            marker_color="#d62728",
+            hovertemplate="%{y}: %{x:,} of " + f"{total:,}" + " read wrong<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=40 + 26 * len(names),
+        margin=dict(l=0, r=0, t=10, b=30),
+        xaxis=dict(title=f"test digits read wrong, of {total:,}", range=[0, max(counts, default=1) * 1.3], fixedrange=True),
+        yaxis=dict(autorange="reversed", fixedrange=True),
     )
     return fig

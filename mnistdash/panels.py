@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
@@ -78,6 +79,22 @@ def _note(x: float, y: float, text: str, **kw) -> dict:
     )
 
 
+def _data_note(x: float, y: float, text: str, **kw) -> dict:
+    """A text at (x, y) in the grid's data coordinates (pixels), so it stays on its image at any width."""
+    return _note(x, y, text, **kw) | dict(xref="x", yref="y")
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Where k (h, w) images sit on one pair of axes: image i's top-left pixel centre at offsets[i] (x, y)."""
+
+    offsets: list[tuple[float, float]]
+    width: float  # data units (pixels), gaps included
+    height: float
+    numbered: bool  # cell numbers stand in for titles that could not fit
+    unit: float  # px per pixel at full size
+
+
 def grid_layout(
     k: int,
     cols: int,
@@ -88,57 +105,53 @@ def grid_layout(
     col_titles: Sequence[str] | None = None,
     min_figure_px: int = MIN_FIGURE_PX,
     colorbar: bool = True,
-) -> tuple[dict, list[tuple[str, str]], bool]:
-    """Layout of k square (h, w) plots in a grid whose titles never overlap, down to min_figure_px wide.
+) -> tuple[dict, Grid]:
+    """Layout of k (h, w) images tiled on ONE pair of axes, each cell_px tall, whose titles never overlap
+    down to min_figure_px wide.
 
-    With row and column headers the cells carry no titles; otherwise each cell is titled above its plot
-    (wrapped to its width, or its number when a title cannot fit). Returns (layout entries,
-    (xref, yref) per plot, whether cell numbers stand in for titles).
+    One subplot however many images: Plotly's cost grows with subplots (a grid of 100 took seconds to
+    draw). Titles and headers are annotations in data coordinates, so they stay on their images when the
+    grid is scaled down to fit a narrow column; the bands that hold them are sized for the narrowest width.
+    With row and column headers the cells carry no titles; otherwise each cell is titled above its image
+    (wrapped to its width, or its number when a title cannot fit).
     """
     h, w = shape
     rows = -(-k // cols)
     headed = row_titles is not None and col_titles is not None
     row_notes = [wrap(str(t), 90, 3) or str(t) for t in row_titles] if headed else []
     left = max((text_px(t) for t in row_notes), default=0) + (10 if headed else 0)
-    paper_px = min_figure_px - left - (COLORBAR_PX if colorbar else 0)
-    col_width = paper_px / cols - 4
-    col_notes = (fit(col_titles, col_width) or [str(i) for i in range(cols)]) if headed else []
-    labels, numbered = ([""] * k, False) if headed else cell_labels(titles, cols, paper_px)
+    unit = cell_px / h  # px per pixel at full size
+    gap = 4 / unit  # between columns, in pixels of the images
+    grid_w = cols * w + (cols - 1) * gap
+    narrow = min(unit, (min_figure_px - left - (COLORBAR_PX if colorbar else 0)) / grid_w)  # px per pixel, narrowest
+    slot_px = (w + gap) * narrow
+    col_notes = (fit(col_titles, slot_px - 4) or [str(i) for i in range(cols)]) if headed else []
+    labels, numbered = ([""] * k, False) if headed else cell_labels(titles, cols, slot_px * cols)
     title_px = max((lines(t) for t in labels), default=0) * LINE_PX + 2 if any(labels) else 4
+    band = title_px / narrow  # above each row of images, in pixels of the images
     top = MODEBAR_PX + max((lines(t) for t in col_notes), default=0) * LINE_PX
-    row_px = cell_px + title_px
-    height = rows * row_px + top + 4
-    paper_h = rows * row_px
-    layout, refs, notes = {}, [], []
-    cw = 1.0 / cols
+    pitch = h + band
+    grid_h = rows * pitch
+    offsets, notes = [], []
     for i in range(k):
         r, c = divmod(i, cols)
-        suffix = "" if i == 0 else str(i + 1)
-        x_dom = [c * cw + 0.004, (c + 1) * cw - 0.004]
-        y_top = 1 - (r * row_px + title_px) / paper_h
-        y_dom = [1 - (r + 1) * row_px / paper_h + 2 / paper_h, y_top]
-        layout[f"xaxis{suffix}"] = dict(
-            domain=x_dom, anchor=f"y{suffix}", visible=False, range=[-0.5, w - 0.5], constrain="domain"
-        )
-        layout[f"yaxis{suffix}"] = dict(
-            domain=y_dom,
-            anchor=f"x{suffix}",
-            visible=False,
-            range=[h - 0.5, -0.5],
-            scaleanchor=f"x{suffix}",
-            constrain="domain",
-            constraintoward="top",
-        )
-        refs.append((f"x{suffix}", f"y{suffix}"))
+        x0, y0 = c * (w + gap), r * pitch + band
+        offsets.append((x0, y0))
         if labels[i]:
-            notes.append(_note(sum(x_dom) / 2, y_top, labels[i], yanchor="bottom"))
+            notes.append(_data_note(x0 + (w - 1) / 2, y0 - 0.5, labels[i], yanchor="bottom"))
     for c, text in enumerate(col_notes):
-        notes.append(_note((c + 0.5) * cw, 1.0, text, yanchor="bottom"))
+        notes.append(_data_note(c * (w + gap) + (w - 1) / 2, -0.5, text, yanchor="bottom"))
     for r, text in enumerate(row_notes):
-        y_mid = 1 - (r * row_px + title_px + cell_px / 2) / paper_h
-        notes.append(_note(0, y_mid, text, xanchor="right", xshift=-6, align="right"))
-    layout.update(annotations=notes, height=int(height), margin=dict(l=int(left), r=0, t=int(top), b=4))
-    return layout, refs, numbered
+        notes.append(_data_note(-0.5, r * pitch + band + (h - 1) / 2, text, xanchor="right", xshift=-6, align="right"))
+    axis = dict(visible=False, showgrid=False, zeroline=False, fixedrange=True)
+    layout = dict(
+        xaxis=axis | dict(range=[-0.5, grid_w - 0.5], constrain="domain"),
+        yaxis=axis | dict(range=[grid_h - 0.5, -0.5], scaleanchor="x", constrain="domain", constraintoward="top"),
+        annotations=notes,
+        height=int(grid_h * unit + top + 4),
+        margin=dict(l=int(left), r=0, t=int(top), b=4),
+    )
+    return layout, Grid(offsets, grid_w, grid_h, numbered, unit)
 
 
 def columns_that_fit(titles: Sequence[str], paper_px: float = MIN_FIGURE_PX, max_lines: int = 2) -> int:
@@ -154,28 +167,35 @@ def title_note(x: float, y: float, text: str) -> dict:
     return _note(x, y, text, yanchor="bottom")
 
 
-CLICKABLE_PIXELS = 25_000  # up to this many pixels in a grid, every pixel is a click target with its value
+# Up to this many pixels in a grid, every pixel is a click target that carries its row, column and value in
+# hover; past it, a coarse lattice per image. The targets are one SVG trace per figure: a WebGL trace
+# (Scattergl) costs the page a WebGL context per figure, browsers keep about 16, and past that the oldest
+# figure goes blank; an SVG point is a DOM node instead (7,840 of them took 0.8 s to draw), hence the limit.
+CLICKABLE_PIXELS = 3_000
 
 
-def click_targets(values: np.ndarray, ref: tuple[str, str], name: str, value_name: str, per_pixel: bool) -> go.Scattergl:
-    """Invisible square markers over one (H, W) image that turn a click on it into a selection."""
-    h, w = values.shape
+def click_targets(values: np.ndarray, grid: Grid, titles: Sequence[str], value_name: str, per_pixel: bool) -> go.Scatter:
+    """One trace of invisible square SVG markers over every (H, W) image of `values` (K, H, W) laid out by
+    `grid`, turning a click on an image into a selection; each point's customdata is (image, row, col, value)."""
+    k, h, w = values.shape
     step = 1 if per_pixel else max(1, round(max(h, w) / 3))
-    rows, cols = np.mgrid[step // 2 : h : step, step // 2 : w : step]
-    rows, cols = rows.ravel(), cols.ravel()
+    rows, cols = (a.ravel() for a in np.mgrid[step // 2 : h : step, step // 2 : w : step])
+    image = np.repeat(np.arange(k), len(rows))
+    r, c = np.tile(rows, k), np.tile(cols, k)
+    x0, y0 = (np.array([o[j] for o in grid.offsets])[image] for j in (0, 1))
+    names = [str(t).replace("<br>", " ") for t in titles]
     if per_pixel:
-        template = "%{fullData.name}<br>row %{y}, col %{x}<br>" + value_name + " %{customdata:.4g}<extra>click to enlarge</extra>"
+        template = "%{text}<br>row %{customdata[1]}, col %{customdata[2]}<br>" + value_name + " %{customdata[3]:.4g}<extra>click to enlarge</extra>"
     else:
-        template = "%{fullData.name}<extra>click to enlarge</extra>"
-    return go.Scattergl(
-        x=cols,
-        y=rows,
-        customdata=values[rows, cols],
-        xaxis=ref[0],
-        yaxis=ref[1],
-        name=name,
+        template = "%{text}<extra>click to enlarge</extra>"
+    return go.Scatter(
+        x=x0 + c,
+        y=y0 + r,
+        text=[names[i] for i in image],
+        customdata=np.stack([image, r, c, values[image, r, c]], -1).astype(np.float32),
+        name="click targets",
         mode="markers",
-        marker=dict(symbol="square", size=6 if per_pixel else 24, color="rgba(0,0,0,0)", opacity=0.01),
+        marker=dict(symbol="square", size=max(4.0, step * grid.unit), color="rgba(0,0,0,0)", opacity=0.01),  # tiles each image
         hovertemplate=template,
         showlegend=False,
     )

@@ -27,10 +27,15 @@ def templates() -> dict[str, np.ndarray]:
     return {"class means": weights.class_means(x, y), "class minus rest": weights.contrast_templates(x, y)}
 
 
-tab_linear, tab_pair, tab_mlp, tab_cnn = st.tabs(["Linear models", "Pair contrast", "MLP units", "CNN filters"])
+# Only the open tab runs and is drawn (the four together were ~200 small plots); the tab is kept in the URL.
+tab_linear, tab_pair, tab_mlp, tab_cnn = st.tabs(
+    ["Linear models", "Pair contrast", "MLP units", "CNN filters"], key="tab", bind="query-params"
+)
 
 with tab_linear:
-    if not linear:
+    if not tab_linear.open:
+        pass
+    elif not linear:
         st.info("No linear model could be loaded.")
     else:
         model_name = st.selectbox(
@@ -68,7 +73,7 @@ with tab_linear:
             )
 
 with tab_pair:
-    if linear:
+    if tab_pair.open and linear:
         c1, c2, c3 = st.columns(3)
         pair_model = c1.selectbox("Model", linear, key="pair_model")
         a = c2.selectbox("Toward class", list(range(10)), index=3, format_func=class_name)
@@ -109,7 +114,9 @@ with tab_pair:
 
 with tab_mlp:
     mlps = [n for n in ("mlp", "mlp-deep") if n in models]
-    if not mlps:
+    if not tab_mlp.open:
+        pass
+    elif not mlps:
         st.info("No MLP could be loaded.")
     else:
         c1, c2, c3 = st.columns(3)
@@ -142,7 +149,9 @@ with tab_mlp:
             )
 
 with tab_cnn:
-    if "cnn" not in models:
+    if not tab_cnn.open:
+        pass
+    elif "cnn" not in models:
         st.info("The convnet could not be loaded.")
     else:
         filt = weights.cnn_filters(models["cnn"])

@@ -93,7 +93,7 @@ with tab_cm:
         crowd = reviews.crowd_column(split, members)
         caps = [f"#{i} · {class_name(true)}→{class_name(pred)} · p={probs[i, pred]:.2f}" for i in members]
         if isinstance(crowd, list):  # what people answered, where anyone did
-            caps = [f"{c} · crowd {w}" if w else c for c, w in zip(caps, crowd)]
+            caps = [f"{c} · {w}" if w else c for c, w in zip(caps, crowd)]
         digit_grid(members, split, caps, key=f"cell_{model}_{split}_{true}_{pred}")
     else:
         st.info("Click a cell of the matrix to see its digits.", icon="👆")

@@ -34,16 +34,21 @@ def test_columns_that_fit_shrink_for_long_titles():
 
 
 def _label_boxes(fig, figure_px: int):
-    """Estimated (left, right, top, bottom) px of every annotation at a given figure width."""
+    """Estimated (left, right, top, bottom) px of every annotation at a given figure width (the grid's one pair
+    of axes scaled down to fit, as Plotly's constrained domain does; annotations in its data coordinates)."""
     layout = fig.layout
-    paper_w = figure_px - layout.margin.l - layout.margin.r
-    paper_h = layout.height - layout.margin.t - layout.margin.b
+    x_lo, x_hi = layout.xaxis.range[0], layout.xaxis.range[1]
+    y_top = layout.yaxis.range[1]
+    natural = (layout.height - layout.margin.t - layout.margin.b) / (layout.yaxis.range[0] - y_top)  # px per pixel
+    colorbar = panels.COLORBAR_PX if layout.coloraxis.showscale is not False else 0
+    unit = min(natural, (figure_px - layout.margin.l - layout.margin.r - colorbar) / (x_hi - x_lo))
     boxes = []
     for a in layout.annotations:
-        x = layout.margin.l + a.x * paper_w + (a.xshift or 0)
+        assert a.xref == "x" and a.yref == "y"
+        x = layout.margin.l + (a.x - x_lo) * unit + (a.xshift or 0)
         w = panels.text_px(a.text)
         left = {"center": x - w / 2, "right": x - w, "left": x}[a.xanchor]
-        y = layout.margin.t + (1 - a.y) * paper_h
+        y = layout.margin.t + (a.y - y_top) * unit
         h = panels.lines(a.text) * panels.LINE_PX
         top = y - h if a.yanchor == "bottom" else y - h / 2
         boxes.append((left, left + w, top, top + h))
@@ -86,13 +91,32 @@ def test_model_by_method_grid_has_headers_not_cell_titles():
     assert [t.name for t in fig.data] == titles  # hover still names model and method
 
 
-def test_clickable_mosaic_lays_one_target_trace_per_image():
+def test_mosaic_is_one_subplot_with_one_svg_click_trace():
+    """However many images, one pair of axes (Plotly's cost grows with subplots) and one SVG click layer
+    (a WebGL trace per figure would exhaust the browser's ~16 contexts and blank the oldest figure)."""
     small = mosaic(np.ones((3, 28, 28)), ["a", "b", "c"], clickable=True)
-    assert len(small.data) == 6 and len(small.data[3].x) == 28 * 28  # every pixel, with its value in hover
+    assert "xaxis2" not in small.layout and len(small.data) == 4
+    assert [t.type for t in small.data] == ["heatmap"] * 3 + ["scatter"]
+    targets = small.data[3]
+    assert len(targets.x) == 3 * 28 * 28  # every pixel, with its image, row, column and value in hover
+    assert sorted(set(targets.customdata[:, 0].tolist())) == [0, 1, 2]
     assert small.data[0].hoverinfo == "skip" and small.layout.clickmode == "event+select"
+    # image 1's pixel (row 5, col 7) sits at image 1's offset
+    j = 784 + 5 * 28 + 7
+    assert targets.customdata[j].tolist()[:3] == [1, 5, 7]
+    assert targets.x[j] == small.data[1].x0 + 7 and targets.y[j] == small.data[1].y0 + 5
     k = CLICKABLE_PIXELS // 784 + 1
     big = mosaic(np.ones((k, 28, 28)), [str(i) for i in range(k)], clickable=True)
-    assert len(big.data) == 2 * k and len(big.data[k].x) <= 16  # a coarse lattice keeps a big grid light
+    assert len(big.data) == k + 1 and len(big.data[k].x) <= 16 * k  # a coarse lattice keeps a big grid light
+    assert all(t.type != "scattergl" for t in big.data)
+
+
+def test_images_do_not_overlap_on_the_shared_axes():
+    fig = mosaic(np.ones((12, 28, 28)), [f"class {i}" for i in range(12)], cols=5)
+    boxes = [(t.x0 - 0.5, t.x0 + 27.5, t.y0 - 0.5, t.y0 + 27.5) for t in fig.data]
+    assert not _overlapping(boxes)
+    assert max(b[1] for b in boxes) <= fig.layout.xaxis.range[1] + 1e-6
+    assert max(b[3] for b in boxes) <= fig.layout.yaxis.range[0] + 1e-6
 
 
 def test_zoom_figure_shows_raw_values_on_the_grid_colours():

@@ -89,3 +89,22 @@ def person_weights(answers: pd.DataFrame, labels: np.ndarray, gold: np.ndarray) 
     v = crowd_verdicts(answers, labels, gold)
     merged = answers.merge(v[["index", "crowd"]], on="index")
     return (merged["answer"] == merged["crowd"]).groupby(merged["who"]).mean()
+
+
+def in_words(n: int, crowd: str, agreement: float, name=str) -> str:
+    """A crowd verdict a person can read without knowing Dawid-Skene: '2 people: 9 (likely)'.
+
+    `agreement` is the weighted posterior of the crowd's answer: 'likely' once it would confirm a label error
+    (CONFIRM_POSTERIOR, from CONFIRM_PEOPLE people or more), 'leaning' above one half, else 'unsure'.
+    """
+    who = f"{n} {'person' if n == 1 else 'people'}"
+    answer = "not a digit" if crowd == "x" else name(int(crowd)) if str(crowd).isdigit() else str(crowd)
+    if n < CONFIRM_PEOPLE:
+        how = "one answer, too few to judge"
+    elif agreement >= CONFIRM_POSTERIOR:
+        how = "likely"
+    elif agreement > 0.5:
+        how = "leaning"
+    else:
+        how = "unsure"
+    return f"{who}: {answer} ({how})"

@@ -93,11 +93,26 @@ def show(reading: Reading, models: dict, names: list[str]) -> None:
             f"{result.pixels} pixels brightened, {result.ink:.1f} of ink added (your digit holds {float(digit.sum()):.1f}){bound}. "
             f"Search: {result.method}, {1000 * result.seconds:.0f} ms, {result.steps} steps."
         )
+        runner = int(np.argsort(-np.where(np.arange(10) == target, -1, result.probs))[0])
         if result.small:
-            st.markdown(f"With the orange ink, **{name}** reads **{target}** at {100 * result.probs[target]:.0f}% (was {int(now.argmax())} at {100 * now.max():.0f}%).")
+            st.markdown(
+                f"With the orange ink, **{name}** reads **{target}** at {100 * result.probs[target]:.0f}%, ahead of "
+                f"{runner} ({100 * result.probs[runner]:.0f}%) by more than the {100 * cf.LEAD:.0f} points that count as clear "
+                f"(was {int(now.argmax())} at {100 * now.max():.0f}%)."
+            )
+        elif result.flipped and not result.clear:
+            st.warning(
+                f"Close, not clear: with the orange ink {name} gives {target} {100 * result.probs[target]:.0f}% and "
+                f"{runner} {100 * result.probs[runner]:.0f}%, a lead under the {100 * cf.LEAD:.0f} points that count as a clear answer.",
+                icon="🔍",
+            )
         elif result.flipped:
             st.warning(f"No small change found: {name} reads {target} only with {result.ink:.0f} of added ink, more than {cf.MAX_INK:.0f}.", icon="🔍")
         else:
-            st.warning(f"No small change found: no ink near your strokes made {name} read {target} in the time allowed.", icon="🔍")
+            st.warning(
+                f"No small change found: the closest the search got, {name} gives {target} {100 * result.probs[target]:.0f}% "
+                f"against {runner} {100 * result.probs[runner]:.0f}%.",
+                icon="🔍",
+            )
         st.caption(f"{line} Its probabilities with the ink: {_top(result.probs)}.")
         widgets.digit_image(np.clip(digit + result.added, 0, 1), f"what {name} sees with the ink", alt=f"your digit with the added ink, as {name} sees it", px=112)

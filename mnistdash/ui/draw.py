@@ -11,7 +11,7 @@ import streamlit as st
 from PIL import Image, ImageDraw, ImageFont
 
 from mnistdash import panels
-from mnistdash.figures import CLASS_COLOURS, DIVERGING, outline
+from mnistdash.figures import DIVERGING
 from mnistdash.preprocess import load_image, to_mnist_steps
 
 FILM_CELL = 160  # px of each frame's cell in a photo's filmstrip
@@ -121,35 +121,6 @@ def show_maps(digit: np.ndarray, maps: dict[str, np.ndarray], titles: list[str])
         f"style='width:100%;max-width:{picture.width}px'></figure>",
         unsafe_allow_html=True,
     )
-
-
-def map_with_point(codes: np.ndarray, labels: np.ndarray, point: np.ndarray, neighbours: np.ndarray) -> go.Figure:
-    """The test set on the bottleneck's 2-D layer (WebGL), the drawn digit as a star."""
-    fig = go.Figure()
-    for c in range(10):
-        sel = labels == c
-        fig.add_trace(
-            go.Scattergl(
-                x=codes[sel, 0],
-                y=codes[sel, 1],
-                mode="markers",
-                name=str(c),
-                marker=dict(size=3, opacity=0.5, color=CLASS_COLOURS[c]),
-                hoverinfo="skip",
-            )
-        )
-    fig.add_trace(outline(codes[neighbours], "nearest", size=9, width=2))
-    fig.add_trace(
-        go.Scatter(
-            x=[point[0]],
-            y=[point[1]],
-            mode="markers",
-            name="your digit",
-            marker=dict(symbol="star", size=22, color="gold", line=dict(width=2, color="black")),
-        )
-    )
-    fig.update_layout(height=430, margin=dict(l=0, r=0, t=10, b=0), legend=dict(itemsizing="constant"))
-    return fig
 
 
 def filmstrip(frames: list[np.ndarray], labels: list[str], columns: int = 3) -> Image.Image:

@@ -62,6 +62,17 @@ def table(latency: dict[str, float] | None = None, problems: dict[str, str] | No
     return rows
 
 
+def test_errors() -> dict[str, int]:
+    """Per classifier with stored accuracy: how many test digits it reads wrong, from the manifest's figures."""
+    n = (cache.split_sizes() or {}).get("test", 0)
+    entries = cache.manifest().get("models", {})
+    return {
+        name: int(round((1 - entries[name]["test_accuracy"]) * n))
+        for name in CLASSIFIERS
+        if name in entries and entries[name].get("test_accuracy") is not None and n
+    }
+
+
 def markdown(rows: list[dict[str, str]]) -> str:
     """The table as Markdown: renders at once, with no dataframe widget to load on the home page."""
     cols = list(rows[0])

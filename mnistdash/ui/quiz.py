@@ -16,7 +16,7 @@ from mnistdash.quiz.rounds import KINDS, ROUND_SIZE, Item, make_pools, make_roun
 from mnistdash.quiz.score import Throttle, is_right, running_totals, score_round
 from mnistdash.review import counted
 from mnistdash.reviews import ANSWERS, StoreUnavailable
-from mnistdash.reviews.crowd import METHOD
+from mnistdash.reviews.crowd import METHOD, in_words
 from mnistdash.ui import cache, reviews, widgets
 from mnistdash.ui.person import person_id
 
@@ -66,7 +66,7 @@ def answer(value: str) -> None:
     db = reviews.store()
     if not isinstance(db, str):
         try:
-            db.add_answer(person_id(), "test", item.index, value, source="quiz", round_id=s["round"])
+            db.add_answer(person_id(in_url=True), "test", item.index, value, source="quiz", round_id=s["round"])
         except StoreUnavailable as exc:
             s["message"] = ("warning", f"Not saved: {exc}")
     s["answers"][item.index] = value
@@ -125,7 +125,7 @@ def summary() -> None:
     st.subheader("Your round")
     rows = [{"who": "you", "accuracy": sc.person}] + [{"who": m, "accuracy": a} for m, a in sorted(sc.models.items(), key=lambda kv: -kv[1])]
     with st.container(key="quiz_score"):
-        st.metric(f"You read {round(sc.person * sc.n)} of {sc.n} as labelled", f"{sc.person:.0%}", f"{sc.person - sc.models.get(JUDGE, 0):+.0%} vs the {JUDGE}")
+        st.metric(f"You read {round(sc.person * sc.n)} of {sc.n} as labelled", f"{sc.person:.0%}", f"{100 * (sc.person - sc.models.get(JUDGE, 0)):+.0f} points vs the {JUDGE}")
         st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={"accuracy": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})
     for title, idx in ((f"Where you beat the {JUDGE}", sc.person_beat), (f"Where the {JUDGE} beat you", sc.model_beat)):
         st.markdown(f"**{title}**: {len(idx)}")
@@ -141,13 +141,13 @@ def totals() -> None:
     if isinstance(db, str):
         return
     try:
-        mine = db.answers(who=person_id(), split="test")
+        mine = db.answers(who=person_id(in_url=True), split="test")
     except StoreUnavailable:
         return
     t = running_totals(mine, cache.split("test").labels, cache.probs(JUDGE, "test"))
     if t["answers"]:
         judge = "" if t["judge_accuracy"] is None else f"; the {JUDGE} on the same digits: {t['judge_accuracy']:.0%}"
-        st.markdown(f"**Your running score**: {t['accuracy']:.0%} of {t['answers']} answers over {counted(t['rounds'], 'round')}{judge}.", help="Kept by the anonymous id in this page's address (who=...): bookmark it to come back.")
+        st.markdown(f"**Your running score**: {t['accuracy']:.0%} of {counted(t['answers'], 'answer')} over {counted(t['rounds'], 'round')}{judge}.", help="Kept by an anonymous id in a cookie of this site and in this page's address (who=...): bookmark it to come back from another browser.")
 
 
 def crowd(indices: list[int] | None) -> None:
@@ -164,17 +164,22 @@ def crowd(indices: list[int] | None) -> None:
         st.info("Nobody has answered these digits yet.", icon="🗳️")
         return
     shown = v.assign(answers=v[list(ANSWERS)].apply(lambda r: ", ".join(f"{a}×{k}" for a, k in r.items() if k), axis=1))
-    st.caption(f"Crowd verdict: {METHOD}. A label error is confirmed when the crowd disagrees with the label at least 80% surely, from 2 people or more.")
-    table = shown[["index", "label", "n", "answers", "crowd", "agreement", "label_error"]].rename(
-        columns={"index": "test digit", "n": "answers given", "answers": "counts", "label_error": "label error?"}
+    st.caption(
+        "What people answered on each digit, and the crowd's verdict in words: answers are weighted by how often each "
+        "person reads the known (gold) digits right, so 'likely' means the weighted crowd is at least 80% sure, from 2 "
+        f"people or more; a label error is confirmed when such a verdict differs from the label. ({METHOD}.)"
+    )
+    shown = shown.assign(verdict=[in_words(int(r["n"]), str(r["crowd"]), float(r["agreement"]), class_name) for _, r in shown.iterrows()])
+    table = shown[["index", "label", "n", "answers", "verdict", "label_error"]].rename(
+        columns={"index": "test digit", "n": "answers given", "answers": "counts", "verdict": "people say", "label_error": "label error?"}
     )
     with st.container(key="quiz_crowd"):
-        table = table.assign(agreement=table["agreement"].map("{:.0%}".format), **{"label error?": table["label error?"].map({True: "yes", False: ""})})
+        table = table.assign(**{"label error?": table["label error?"].map({True: "yes", False: ""})})
         st.table(table.set_index("test digit"))
 
 
 def render() -> None:
-    person_id()  # the anonymous id goes into the URL before anything is answered
+    person_id(in_url=True)  # the anonymous id goes into the quiz's address before anything is answered
     db = reviews.store()
     if isinstance(db, str):
         st.warning(f"Your answers are not saved: {db}", icon="🗄️")

@@ -9,7 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from mnistdash.reviews import ReviewStore, StoreUnavailable, default_url, judged
-from mnistdash.reviews.crowd import METHOD
+from mnistdash.config import class_name
+from mnistdash.reviews.crowd import METHOD, in_words
 from mnistdash.ui import cache
 
 
@@ -43,8 +44,8 @@ def verdicts(split: str) -> pd.DataFrame | str:
 
 
 def crowd_text(v: pd.DataFrame) -> dict[int, str]:
-    """index -> '7 · 92% of 4' (the crowd's answer, its weighted agreement, how many answers)."""
-    return {int(r["index"]): f"{r['crowd']} · {r['agreement']:.0%} of {int(r['n'])}" for _, r in v.iterrows()}
+    """index -> '2 people: 7 (likely)': how many answered, the crowd's answer, and how sure, in words."""
+    return {int(r["index"]): in_words(int(r["n"]), str(r["crowd"]), float(r["agreement"]), class_name) for _, r in v.iterrows()}
 
 
 def crowd_column(split: str, indices) -> list[str] | str:

@@ -23,11 +23,13 @@ def restore(page: str, appliers: dict[str, Callable[[str | None], str | None]], 
     """Apply the URL's parameters to session_state when they are new to this session (a link, Back).
 
     A parameter left out of a link means its default (`defaults`), as `publish` leaves defaults out; a
-    page opened from the sidebar has no parameters at all and keeps this session's state.
+    page opened from the sidebar has no parameters at all and keeps this session's state. Coming back to
+    the page from another one (Back after a link out) applies its parameters again even when this session
+    wrote them: Streamlit dropped the page's widget values when it left, so the URL is what holds them.
     """
     params = st.query_params.to_dict()
     written = st.session_state.setdefault(_WRITTEN, {})
-    if written.get(page) == params:
+    if written.get(page) == params and not widgets.arrived():
         return  # our own state, or a rerun from a widget: the widgets already hold it
     written[page] = params
     if not params:
@@ -41,14 +43,12 @@ def restore(page: str, appliers: dict[str, Callable[[str | None], str | None]], 
             apply(defaults[key])
 
 
-KEPT = ("who",)  # the person's anonymous id (mnistdash.ui.person) stays in the URL on every page
-
-
 def publish(page: str, state: dict[str, object], defaults: dict | None = None) -> None:
-    """Write the page's state to the URL (one history entry per change), leaving out None and defaults."""
+    """Write the page's state to the URL (one history entry per change), leaving out None and defaults.
+
+    Nothing else stays: a shared link carries the view, never the person's quiz id (mnistdash.ui.person)."""
     defaults = defaults or {}
     params = {k: str(v) for k, v in state.items() if v is not None and (k not in defaults or v != defaults[k])}
-    params = {**{k: st.query_params[k] for k in KEPT if k in st.query_params}, **params}
     written = st.session_state.setdefault(_WRITTEN, {})
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)

@@ -25,8 +25,17 @@ PAGES = [
 ]
 
 
+_PAGE_NOW, _PAGE_BEFORE = "page_now", "page_before"  # the page of this run and of the run before, per session
+
+
+def arrived() -> bool:
+    """Whether this run opened the page from another one (a link, Back), rather than rerunning it."""
+    return st.session_state.get(_PAGE_BEFORE) != st.session_state.get(_PAGE_NOW)
+
+
 def page_header(title: str, caption: str) -> None:
     """Page config, the sidebar's page links (readable names, unlike file names) and the title."""
+    st.session_state[_PAGE_BEFORE], st.session_state[_PAGE_NOW] = st.session_state.get(_PAGE_NOW), title
     st.set_page_config(page_title=title if title == "mnistdash" else f"{title} · mnistdash", page_icon="🔢", layout="wide")
     with st.sidebar:
         for path, label, icon in PAGES:

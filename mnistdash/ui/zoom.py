@@ -30,7 +30,7 @@ def _plain(text: str) -> str:
 def clicked(event, key: str, count: int) -> int | None:
     """The image a new click selected in a clickable mosaic of `count` images (None when the click is not new).
 
-    Traces after the `count` heatmaps are the click targets, one per image, in the same order.
+    The trace after the `count` heatmaps holds the click targets; each point's customdata starts with its image.
     """
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     seen_key = f"{key}__zoomed"
@@ -38,12 +38,12 @@ def clicked(event, key: str, count: int) -> int | None:
         st.session_state.pop(seen_key, None)
         return None
     p = points[0]
-    curve = p.get("curve_number")
+    curve, data = p.get("curve_number"), p.get("customdata")
     signature = (curve, p.get("x"), p.get("y"))
-    if curve is None or signature == st.session_state.get(seen_key):
+    if curve != count or not data or signature == st.session_state.get(seen_key):
         return None
     st.session_state[seen_key] = signature
-    image = int(curve) - count
+    image = int(round(float(data[0])))
     return image if 0 <= image < count else None
 
 

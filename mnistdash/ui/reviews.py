@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from mnistdash.reviews import ReviewStore, StoreUnavailable, default_url, judged
 from mnistdash.config import class_name
+from mnistdash.reviews import ReviewStore, StoreUnavailable, default_url, judged
 from mnistdash.reviews.crowd import METHOD, in_words
 from mnistdash.ui import cache
 

@@ -113,13 +113,13 @@ def grid_layout(
     draw). Titles and headers are annotations in data coordinates, so they stay on their images when the
     grid is scaled down to fit a narrow column; the bands that hold them are sized for the narrowest width.
     With row and column headers the cells carry no titles; otherwise each cell is titled above its image
-    (wrapped to its width, or its number when a title cannot fit).
+    (wrapped to its width, or its number when a title cannot fit), and row headers alone label the rows.
     """
     h, w = shape
     rows = -(-k // cols)
     headed = row_titles is not None and col_titles is not None
-    row_notes = [wrap(str(t), 90, 3) or str(t) for t in row_titles] if headed else []
-    left = max((text_px(t) for t in row_notes), default=0) + (10 if headed else 0)
+    row_notes = [wrap(str(t), 90, 3) or str(t) for t in row_titles] if row_titles is not None else []
+    left = max((text_px(t) for t in row_notes), default=0) + (10 if row_notes else 0)
     unit = cell_px / h  # px per pixel at full size
     gap = 4 / unit  # between columns, in pixels of the images
     grid_w = cols * w + (cols - 1) * gap

@@ -21,6 +21,7 @@ names = [n for n in cache.classifiers() if cache.probs(n, "test") is not None]
 if not names:
     st.error("No classifier with precomputed probabilities; run `mnistdash train`.")
     st.stop()
+DEFAULTS = {"model": "logreg-multinomial" if "logreg-multinomial" in names else names[0], "split": "test", "cell": None}
 url.restore(
     "Errors",
     {
@@ -28,9 +29,9 @@ url.restore(
         "split": url.apply_choice("cm_split", ["test", "train"]),
         "cell": url.apply_cell("cm_cell"),
     },
-    {"cell": None},
+    DEFAULTS,
 )
-st.session_state.setdefault("cm_model", "logreg-multinomial" if "logreg-multinomial" in names else names[0])
+st.session_state.setdefault("cm_model", DEFAULTS["model"])
 
 
 def selected_cell(chart: str) -> tuple[int, int] | None:
@@ -77,14 +78,16 @@ with tab_cm:
         widgets.show(figure, key=chart, on_select="rerun", selection_mode="points")
     with right:
         st.dataframe(
-            pd.DataFrame(
-                {"class": list(CLASS_NAMES), "precision": np.round(precision, 4), "recall": np.round(recall, 4), "support": cm.sum(1)}
-            ),
+            pd.DataFrame({"class": list(CLASS_NAMES), "precision": precision, "recall": recall, "support": cm.sum(1)}),
             hide_index=True,
             width="stretch",
-            height=420,
+            height="content",  # the ten rows, no blank one below
+            column_config={
+                "precision": st.column_config.NumberColumn(format="%.4f"),
+                "recall": st.column_config.NumberColumn(format="%.4f"),
+            },
         )
-    url.publish("Errors", {"model": model, "split": split, "cell": None if cell is None else f"{cell[0]}-{cell[1]}"})
+    url.publish("Errors", {"model": model, "split": split, "cell": None if cell is None else f"{cell[0]}-{cell[1]}"}, DEFAULTS)
     if cell is not None:
         true, pred = cell
         members = errors.cell_members(labels, probs, true, pred)

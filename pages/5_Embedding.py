@@ -76,10 +76,10 @@ def scatter(coords: np.ndarray) -> go.Figure:
                 mode="markers",
                 name="selected",
                 hoverinfo="skip",
-                marker=dict(size=7, color=[colours[int(p)] for p in selected], line=dict(width=1, color="#ff8c00")),
+                marker=dict(size=8, color=[colours[int(p)] for p in selected], line=dict(width=1.5, color="black")),  # a ring no class has
             )
         )
-    fig.update_layout(height=520, margin=dict(l=0, r=0, t=34, b=0), dragmode="lasso", legend=dict(itemsizing="constant"))
+    fig.update_layout(height=520, margin=dict(l=0, r=0, t=34, b=0), dragmode="select", legend=dict(itemsizing="constant"))  # a plain drag selects a box
     return fig
 
 

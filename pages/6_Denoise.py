@@ -64,18 +64,21 @@ def marks(pred):
 
 
 st.markdown(
-    f"**Clean** (labels {', '.join(map(str, labels))}), **noisy** (σ = {sigma}), **denoised**: rows; above each digit ✔ or ✘ and the class {model} reads. Click a digit to enlarge it."
+    f"Ten test digits (labels {', '.join(map(str, labels))}) in three rows: **clean**, with **noise** of σ = {sigma}, and "
+    f"**denoised** by the autoencoder; above each digit ✔ or ✘ and the class {model} reads. Click a digit to enlarge it."
 )
 zoomable_mosaic(
     np.concatenate([clean, noisy_x, recon]),
     titles("clean", p_clean) + titles("noisy", p_noisy) + titles("denoised", p_recon),
     key="den_grid",
     labels=marks(p_clean) + marks(p_noisy) + marks(p_recon),  # ✔/✘ and what the classifier reads
+    row_titles=["clean", f"noisy<br>σ = {sigma:g}", "denoised"],
     cols=10,
     diverging=False,
     zmax=1.0,
     value_name="ink",
     cell_px=95,
+    colorbar=False,
 )
 m1, m2, m3 = st.columns(3)
 m1.metric("clean, read right", f"{(p_clean == labels).sum()} / 10")

@@ -33,36 +33,45 @@ c1, c2, c3 = st.columns(3)
 model = c1.selectbox("Attacked model", names, index=names.index("cnn") if "cnn" in names else 0, key="adv_model")
 method = c2.radio(
     "Attack",
-    ["FGSM", "PGD"],
+    ["PGD", "FGSM"],
     horizontal=True,
     key="adv_method",
-    help="FGSM: one step of eps along the gradient's sign. PGD: 10 smaller steps, each kept within eps.",
+    help="PGD: 10 smaller steps, each kept within eps. FGSM: one step of eps along the gradient's sign.",
 ).lower()
-eps = c3.slider("Epsilon (largest change of any pixel)", 0.0, attack.SLIDER_MAX, 0.1, 0.01, key="adv_eps")
+# The default opens on a change that flips the convnet (PGD at 0.2 turns test digit 0, a 7, into another digit):
+# at FGSM 0.1 no model changed its mind, and the page showed nothing happening.
+eps = c3.slider("Epsilon (largest change of any pixel)", 0.0, attack.SLIDER_MAX, 0.2, 0.01, key="adv_eps")
 
 adv = attack.attacked(model, clean, label, method, float(eps))
 table = attack.readings(clean, adv, label)
 own = table.set_index("model").loc[model]
-d1, d2, d3 = st.columns([1, 1, 3])
-widgets.digit_image(clean, name, alt, container=d1)
+flipped = own["changed?"] == "changed"
+d1, d2, d3 = st.columns([1, 1.4, 2])
+widgets.digit_image(clean, name, alt, container=d1, px=140)
 widgets.digit_image(
     adv,
-    f"adversarial: {model} reads {own['reads']}",
+    f"adversarial: <b>{model} reads {own['reads']}</b>" + (" (changed)" if flipped else " (unchanged)"),
     f"the digit after a {method.upper()} attack at epsilon {eps:g}; {model} reads {own['reads']}",
     container=d2,
+    px=224,
 )
 with d3:
     zoomable_mosaic(
         np.stack([adv - clean]),
-        [f"perturbation (adversarial - clean), eps {eps:g}"],
+        ["change: adversarial − clean"],
         key="adv_delta",
         zmax=max(float(eps), 1e-3),
         value_name="change",
         cols=1,
         cell_px=200,
+        min_figure_px=260,
     )
+    st.caption(f"Every pixel moved by at most ε = {eps:g}; red brighter, blue darker.")
+if not flipped:
+    st.info(f"{model} still reads {own['clean reading']} at ε = {eps:g}: raise epsilon or try PGD.", icon="🛡️")
 st.subheader("Every model's reading of the adversarial digit")
-st.dataframe(table, hide_index=True, key="adv_readings")
+st.caption("Rows in red: the models whose reading the attack changed.")
+st.dataframe(attack.highlight_changed(table), hide_index=True, key="adv_readings")
 
 st.subheader(f"Input x gradient of {model}, before and after")
 maps = attack.ixg_pair(model, clean, label, method, float(eps))

@@ -125,3 +125,17 @@ def test_zoom_figure_shows_raw_values_on_the_grid_colours():
     assert fig.data[0].zmax == 1.0 and fig.data[0].zmin == -1.0
     np.testing.assert_array_equal(fig.data[0].customdata, image)
     assert fig.layout.height >= 500
+
+
+def test_webgl_traces_only_where_thousands_of_points_need_them():
+    """Each figure with a WebGL trace holds a WebGL context and browsers keep about 16 per page, past which the
+    oldest figure goes blank: only the 2-D maps' 10,000-point scatters (two figures) may use Scattergl."""
+    from mnistdash.config import ROOT
+
+    users = sorted(
+        str(p.relative_to(ROOT))
+        for folder in ("mnistdash", "pages")
+        for p in (ROOT / folder).rglob("*.py")
+        if "Scattergl" in p.read_text().replace("(Scattergl)", "")
+    )
+    assert users == ["pages/5_Embedding.py"], users

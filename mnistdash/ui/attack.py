@@ -58,17 +58,37 @@ def smallest_flips(digit: np.ndarray, label: int | None, method: str) -> dict[st
     }
 
 
+def highlight_changed(table: pd.DataFrame):
+    """The readings table with the rows whose reading the attack changed in light red."""
+    changed = table["changed?"] == "changed"
+    return table.style.apply(lambda row: ["background-color: #fde0dd" if changed[row.name] else "" for _ in row], axis=1)
+
+
+NEVER = "#bdbdbd"  # bars of models the search never flipped within its range
+
+
 def flip_chart(flips: dict[str, float | None]) -> go.Figure:
+    """The smallest flipping epsilon per model; a model never flipped within [0, MAX_EPS] is a grey bar so marked."""
     names = list(flips)
-    found = [flips[n] if flips[n] is not None else attack.core.MAX_EPS for n in names]
-    text = [f"{flips[n]:.3f}" if flips[n] is not None else f"> {attack.core.MAX_EPS:g}" for n in names]
+    limit = attack.core.MAX_EPS
+    found = [flips[n] if flips[n] is not None else limit for n in names]
+    text = [f"{flips[n]:.3f}" if flips[n] is not None else f"never flipped up to {limit:g}" for n in names]
+    colours = ["#d62728" if flips[n] is not None else NEVER for n in names]
     fig = go.Figure(
-        go.Bar(x=found, y=names, orientation="h", text=text, textposition="outside", hovertemplate="%{y}: %{text}<extra></extra>")
+        go.Bar(
+            x=found,
+            y=names,
+            orientation="h",
+            text=text,
+            textposition="auto",
+            marker=dict(color=colours, pattern=dict(shape=["" if flips[n] is not None else "/" for n in names])),
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
     )
     fig.update_layout(
         height=60 + 32 * len(names),
         xaxis_title="smallest epsilon that flips (L-inf)",
-        xaxis_range=[0, attack.core.MAX_EPS * 1.15],
+        xaxis_range=[0, limit * 1.02],
         yaxis_autorange="reversed",
         margin=dict(l=0, r=0, t=10, b=0),
     )

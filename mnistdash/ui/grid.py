@@ -29,4 +29,4 @@ def digit_grid(indices: np.ndarray, split: str, captions: list[str], key: str, p
                 digit_image(images[i], caption, alt=f"{split} digit {caption}", px=84)
                 if split == "test" and st.button("explain", key=f"{key}_x_{i}", help=f"open test digit #{i} on the Explain page"):
                     set_digit(i)
-                    st.switch_page("pages/2_Explain.py")
+                    st.switch_page("pages/2_Explain.py", query_params={"digit": i})  # one history entry: Back returns here

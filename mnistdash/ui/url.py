@@ -29,6 +29,10 @@ def restore(page: str, appliers: dict[str, Callable[[str | None], str | None]], 
     """
     params = st.query_params.to_dict()
     written = st.session_state.setdefault(_WRITTEN, {})
+    if widgets.arrived() and params and not set(params) & set(appliers) and written.get(page):
+        # Back from another page: Streamlit reruns this page with the other page's query string (seen with
+        # Errors?cell=5-3 -> Explain?digit=7 -> Back), so the view this session last showed here is restored.
+        params = dict(written[page])
     if written.get(page) == params and not widgets.arrived():
         return  # our own state, or a rerun from a widget: the widgets already hold it
     written[page] = params

@@ -17,10 +17,12 @@ def enlarge(
     """A dialog with one map drawn large (hover shows every value), on the colours of the grid it came from."""
 
     def body():
-        show(zoom_figure(image, title, diverging, zmax, value_name, raw), key="zoomed_map")
+        fig = zoom_figure(image, title, diverging, zmax, value_name, raw)
+        fig.update_layout(title=None, margin=dict(t=40))  # the dialog's own title names it once
+        show(fig, key="zoomed_map")
         st.caption("Hover a pixel for its value; the camera button saves the map as PNG. Close with × or Esc.")
 
-    st.dialog(f"Enlarged: {_plain(title)}", width="large")(body)()
+    st.dialog(_plain(title), width="large")(body)()
 
 
 def _plain(text: str) -> str:

@@ -6,20 +6,30 @@ import numpy as np
 import torch
 
 
+def class_sums(x: np.ndarray, labels: np.ndarray, chunk: int = 10_000) -> np.ndarray:
+    """(N, 28, 28) floats in [0, 1] or uint8 in [0, 255], (N,) labels -> (10, 784) float64 sum of each class's pixels
+    in [0, 1] units; in chunks, so 60,000 uint8 digits never become a 188 MB float copy."""
+    scale = 1 / 255 if x.dtype == np.uint8 else 1.0
+    sums = np.zeros((10, 784))
+    for start in range(0, len(x), chunk):
+        part = x[start : start + chunk].reshape(-1, 784).astype(np.float32) * scale  # (chunk, 784)
+        onehot = np.eye(10, dtype=np.float32)[labels[start : start + chunk]]  # (chunk, 10)
+        sums += onehot.T @ part
+    return sums
+
+
 def class_means(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """(N, 28, 28) floats, (N,) labels -> (10, 28, 28) mean image of each class."""
-    onehot = np.eye(10, dtype=np.float32)[labels]  # (N, 10)
-    sums = onehot.T @ x.reshape(len(x), -1)  # (10, 784)
-    return (sums / onehot.sum(0)[:, None]).reshape(10, 28, 28)
+    """(N, 28, 28) digits, (N,) labels -> (10, 28, 28) mean image of each class, in [0, 1]."""
+    counts = np.bincount(labels, minlength=10)[:, None]
+    return (class_sums(x, labels) / counts).reshape(10, 28, 28).astype(np.float32)
 
 
 def contrast_templates(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """(10, 28, 28) mean of the class minus mean of all other digits."""
-    onehot = np.eye(10, dtype=np.float32)[labels]
-    sums = onehot.T @ x.reshape(len(x), -1)  # (10, 784)
-    counts = onehot.sum(0)[:, None]
+    sums = class_sums(x, labels)  # (10, 784)
+    counts = np.bincount(labels, minlength=10)[:, None]
     rest = (sums.sum(0, keepdims=True) - sums) / (len(x) - counts)
-    return (sums / counts - rest).reshape(10, 28, 28)
+    return (sums / counts - rest).reshape(10, 28, 28).astype(np.float32)
 
 
 def mlp_units(model, sort: str = "norm") -> tuple[np.ndarray, list[str], np.ndarray]:
@@ -60,5 +70,6 @@ def cnn_feature_maps(model, image: np.ndarray, block: int = 0) -> np.ndarray:
 
 
 def rarely_inked(x: np.ndarray, share: float = 0.001, ink: float = 0.1) -> np.ndarray:
-    """(N, 28, 28) floats -> (28, 28) bool: pixels inked (> `ink`) in fewer than `share` of the digits."""
-    return (x > ink).mean(0) < share
+    """(N, 28, 28) floats in [0, 1] or uint8 -> (28, 28) bool: pixels inked (> `ink`) in fewer than `share` of the digits."""
+    threshold = ink * 255 if x.dtype == np.uint8 else ink
+    return (x > threshold).mean(0) < share

@@ -33,7 +33,7 @@ url.restore(
     url_defaults,
 )
 index = widgets.digit_picker()
-st.sidebar.subheader("One map, big")
+st.sidebar.subheader("The map beside the digit")
 st.session_state.setdefault("explain_model", url_defaults["model"])
 focus = st.sidebar.selectbox("Model", names, key="explain_model")
 focus_methods = list(METHODS) if focus in LINEAR_MODELS else list(CAPTUM_METHODS) if has_gradients(models[focus]) else ["occlusion"]
@@ -51,7 +51,7 @@ with st.container(horizontal=True, key="explain_top"):  # the chart wraps under 
         widgets.digit_image(image, f"test image #{index}, labelled {class_name(label)}" if NAMED_CLASSES else f"test digit #{index}, labelled {label}", alt=f"test digit {index}, a handwritten {label}", px=168)
         focus_pred = int(probs[focus].argmax())
         focus_map = test_attribution(focus, index, focus_method, focus_pred)
-        widgets.show(mosaic(focus_map[None], [""], value_name="attribution", cell_px=150, colorbar=False), key="focus_map")
+        widgets.show(mosaic(focus_map[None], [""], value_name="attribution", cell_px=150, colorbar=False), key="focus_map", toolbar=False)
         st.caption(f"{METHODS[focus_method].label} on {focus} → {focus_pred} (red: toward it)")
     c2 = st.container(key="explain_probs")
 with c2:

@@ -84,3 +84,17 @@ def test_templates_match_a_loop_oracle():
     for c in range(10):
         np.testing.assert_allclose(means[c], x[y == c].mean(0), atol=1e-5)
         np.testing.assert_allclose(contrast[c], x[y == c].mean(0) - x[y != c].mean(0), atol=1e-5)
+
+
+def test_templates_from_uint8_in_chunks_match_the_float_ones():
+    """The Weights page sums the uint8 training digits in chunks (no float copy of all 60,000 held)."""
+    from mnistdash.weights import class_means, class_sums, contrast_templates, rarely_inked
+
+    rng = np.random.default_rng(4)
+    raw = rng.integers(0, 256, (2_345, 28, 28), dtype=np.uint8)
+    y = rng.integers(0, 10, len(raw))
+    x = raw.astype(np.float32) / 255
+    np.testing.assert_allclose(class_sums(raw, y, chunk=1000), class_sums(x, y), rtol=1e-5)
+    np.testing.assert_allclose(class_means(raw, y), class_means(x, y), atol=1e-5)
+    np.testing.assert_allclose(contrast_templates(raw, y), contrast_templates(x, y), atol=1e-5)
+    np.testing.assert_array_equal(rarely_inked(raw, 0.1, 0.5), rarely_inked(x, 0.1, 0.5))

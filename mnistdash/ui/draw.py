@@ -172,5 +172,6 @@ def photo_steps(data: bytes, name: str) -> np.ndarray:
     )
     how = "automatic" if not threshold else "yours"
     ink = "light on dark" if steps.light_ink else "dark on light"
-    st.caption(f"Ink: {ink}; threshold {steps.threshold:.2f} of its peak ({how}).")
+    kept = "every inked pixel kept" if steps.threshold < 0.005 else f"ink kept where it reaches {100 * steps.threshold:.0f}% of its strongest"
+    st.caption(f"Ink: {ink}; {kept} (threshold {how}).")
     return steps.digit

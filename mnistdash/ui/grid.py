@@ -20,13 +20,13 @@ def digit_grid(indices: np.ndarray, split: str, captions: list[str], key: str, p
     page = st.number_input(f"Page (of {pages}, {per_page} digits each)", 1, pages, 1, key=f"{key}_page") if pages > 1 else 1
     start = (page - 1) * per_page
     shown = indices[start : start + per_page]
-    images = cache.floats(split)
-    enlarge_picker(images[shown], captions[start : start + len(shown)], key=f"zoom_{key}")
+    images = cache.split(split).images[shown].astype(np.float32) / 255  # (n, 28, 28) only the digits shown
+    enlarge_picker(images, captions[start : start + len(shown)], key=f"zoom_{key}")
     with st.container(key=f"{key}_grid", horizontal=True):  # fixed-width cells that wrap on a narrow screen
         for j, i in enumerate(int(i) for i in shown):
             with st.container(width=96, gap=None):
                 caption = captions[start + j]
-                digit_image(images[i], caption, alt=f"{split} digit {caption}", px=84)
+                digit_image(images[j], caption, alt=f"{split} digit {caption}", px=84)
                 if split == "test" and st.button("explain", key=f"{key}_x_{i}", help=f"open test digit #{i} on the Explain page"):
                     set_digit(i)
                     st.switch_page("pages/2_Explain.py", query_params={"digit": i})  # one history entry: Back returns here

@@ -95,14 +95,15 @@ def render() -> None:
         st.warning(ranking)
         return
     order, suspected, score = ranking
-    images, labels = cache.floats(split), cache.split(split).labels
+    labels = cache.split(split).labels
     idx = order[:top]
+    images = dict(zip(idx.tolist(), cache.split(split).images[idx].astype(np.float32) / 255))  # only the rows shown
     marks, saved = _marks(split)
     version = st.session_state.setdefault(f"mis_version_{split}", 0)
     crowd = reviews.crowd_column(split, idx)  # what people answered on the quiz, or why that is unavailable  # a new editor when a verdict replaces another
     frame = pd.DataFrame(
         {
-            "digit": [_thumb(images[i]) for i in idx],
+            "digit": [_thumb(images[int(i)]) for i in idx],
             "index": idx,
             "given": [class_name(c) for c in labels[idx]] if NAMED_CLASSES else labels[idx],
             "suspected": [class_name(c) for c in suspected[idx]] if NAMED_CLASSES else suspected[idx],

@@ -10,7 +10,7 @@ from mnistdash.ui import cache
 
 @st.cache_data(show_spinner=False)
 def _rarely_inked_count(share: float) -> int:
-    return int(weights.rarely_inked(cache.floats("train"), share).sum())
+    return int(weights.rarely_inked(cache.split("train").images, share).sum())  # uint8: no float copy of 60,000 digits
 
 
 def why_static() -> None:

@@ -78,9 +78,11 @@ def unavailable_notice(names, errs: dict[str, str] | None = None) -> None:
             st.warning(f"**{name}** is unavailable: {errs[name]}", icon="⚠️")
 
 
-def show(fig, key: str | None = None, **kwargs):
-    """A Plotly figure with hover values and the camera button to save it as PNG."""
-    return st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, **kwargs)
+def show(fig, key: str | None = None, toolbar: bool = True, **kwargs):
+    """A Plotly figure with hover values and the camera button to save it as PNG (`toolbar=False`: a small
+    figure whose toolbar would cover it)."""
+    config = PLOTLY_CONFIG if toolbar else {**PLOTLY_CONFIG, "displayModeBar": False}
+    return st.plotly_chart(fig, width="stretch", config=config, key=key, **kwargs)
 
 
 def upscale(image: np.ndarray, factor: int = 4) -> np.ndarray:

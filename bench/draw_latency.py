@@ -1,5 +1,5 @@
-"""The Draw page's latency in a real browser: 30 strokes of several digits drawn in headless Chromium, each on a
-cleared canvas; p50 / p95 from mouse-up to the verdict on screen and to the last map on screen, and, while the pen
+"""The Draw page's latency in a real browser: the first stroke on a freshly opened page (6 new sessions, the
+server's very first apart), then 30 strokes of several digits drawn in headless Chromium, each on a cleared canvas; p50 / p95 from mouse-up to the verdict on screen and to the last map on screen, and, while the pen
 moves, from a pointer move to the live verdict that the drawing component shows (when it has one).
 
     .venv/bin/python bench/draw_latency.py            # the browser figures (starts its own `streamlit run`)
@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 STROKES = 30
+FIRST = 6  # fresh browser sessions, each timed on its first stroke
 # Each digit as one stroke, in fractions of the canvas (x, y).
 SHAPES = {
     "1": [(0.5, 0.15 + 0.035 * i) for i in range(21)],
@@ -56,55 +57,74 @@ def _points(shape: str, box: dict, rng) -> list[tuple[float, float]]:
     ]
 
 
-def browser_bench(strokes: int = STROKES) -> None:
+def _stroke(page, pts) -> tuple[float, float, list]:
+    """One stroke through `pts`: ms from mouse-up to the verdict on screen and to the last map, and the live frames."""
+    page.evaluate("() => { window.__t0 = undefined; window.__marks = {}; window.__live = []; }")
+    page.mouse.move(*pts[0])
+    page.mouse.down()
+    for x, y in pts[1:]:
+        page.mouse.move(x, y, steps=3)
+    page.evaluate("() => { window.__t0 = performance.now(); }")
+    page.mouse.up()
+    page.wait_for_function(f"() => window.__marks.verdict && {len(MAPS)} === Object.keys(window.__marks).length - 1", timeout=60_000)
+    t0, m, lv = page.evaluate("() => [window.__t0, window.__marks, window.__live || []]")
+    return m["verdict"] - t0, max(m[f"m{k}"] for k in range(len(MAPS))) - t0, lv
+
+
+def _fresh_page(browser, server):
+    """A new browser session on the Draw page, opened and settled (the networks' path in the browser loaded)."""
+    from tests.browser.conftest import open_page
+
+    page = browser.new_context(viewport={"width": 1500, "height": 1100}).new_page()
+    open_page(page, server, "Draw", "Stroke width")
+    page.evaluate(OBSERVE, MAPS)
+    live_panel = page.locator("[data-testid='draw-live'][data-net-path]:not([data-net-path='loading'])")
+    live_panel.wait_for(timeout=60_000)
+    return page, live_panel.get_attribute("data-net-path")
+
+
+def browser_bench(strokes: int = STROKES, first: int = FIRST) -> None:
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server, open_page, wait_idle
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server, wait_idle
     from tests.browser.conftest import canvas_box as box_of
 
     server, net_path = Server(), None
+    rng = np.random.default_rng(0)
+    shapes = list(SHAPES)
+    firsts = []  # (verdict, last map) of the first stroke on a freshly opened page, one per new browser session
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            page = browser.new_context(viewport={"width": 1500, "height": 1100}).new_page()
-            open_page(page, server, "Draw", "Stroke width")
-            page.evaluate(OBSERVE, MAPS)
-            live_panel = page.locator("[data-testid='draw-live'][data-net-path]:not([data-net-path='loading'])")
-            live_panel.wait_for(timeout=60_000)  # the networks' path in the browser has loaded (or fallen back)
-            net_path = live_panel.get_attribute("data-net-path")
-            rng = np.random.default_rng(0)
-            shapes = list(SHAPES)
+            for k in range(first):  # the first of these is the server's first stroke ever
+                page, net_path = _fresh_page(browser, server)
+                v, m, _ = _stroke(page, _points(shapes[k % len(shapes)], box_of(page), rng))
+                firsts.append((v, m))
+                wait_idle(page)
+                page.context.close()
+            page, net_path = _fresh_page(browser, server)
             verdict, last, live = [], [], []
-            for i in range(strokes + 1):  # the first is a warm-up (the models' first run in this server)
+            for i in range(strokes + 1):  # the first is this page's own first stroke, left out of the warm figures
                 if page.get_by_test_id("draw-verdict").count():
                     page.get_by_role("button", name="✕ Clear").click()
                     page.get_by_text("Draw a digit on the canvas").wait_for(timeout=60_000)
                     wait_idle(page)
-                page.evaluate("() => { window.__t0 = undefined; window.__marks = {}; window.__live = []; }")
-                box = box_of(page)
-                pts = _points(shapes[i % len(shapes)], box, rng)
-                page.mouse.move(*pts[0])
-                page.mouse.down()
-                for x, y in pts[1:]:
-                    page.mouse.move(x, y, steps=3)
-                page.evaluate("() => { window.__t0 = performance.now(); }")
-                page.mouse.up()
-                page.wait_for_function(
-                    f"() => window.__marks.verdict && {len(MAPS)} === Object.keys(window.__marks).length - 1", timeout=60_000
-                )
-                marks = page.evaluate("() => [window.__t0, window.__marks, window.__live || []]")
+                v, m, lv = _stroke(page, _points(shapes[i % len(shapes)], box_of(page), rng))
                 wait_idle(page)
                 if i == 0:
                     continue
-                t0, m, lv = marks
-                verdict.append(m["verdict"] - t0)
-                last.append(max(m[f"m{k}"] for k in range(len(MAPS))) - t0)
+                verdict.append(v)
+                last.append(m)
                 live.extend(lv)
             browser.close()
     finally:
         server.stop()
     q = lambda a, p: float(np.percentile(a, p))  # noqa: E731
-    print(f"{strokes} strokes ({', '.join(shapes)}), headless Chromium, mouse-up to:")
+    fv, fm = [f[0] for f in firsts], [f[1] for f in firsts]
+    print(f"first stroke on a freshly opened Draw page ({first} new browser sessions), mouse-up to:")
+    print(f"  the verdict on screen:   server's first {fv[0]:6.0f} ms; later sessions p50 {q(fv[1:], 50):6.0f} ms, max {max(fv[1:]):6.0f} ms")
+    print(f"  the last map on screen:  server's first {fm[0]:6.0f} ms; later sessions p50 {q(fm[1:], 50):6.0f} ms, max {max(fm[1:]):6.0f} ms")
+    print(f"{strokes} later strokes ({', '.join(shapes)}) on one page, each on a cleared canvas, mouse-up to:")
     print(f"  the verdict on screen:   p50 {q(verdict, 50):6.0f} ms, p95 {q(verdict, 95):6.0f} ms, max {max(verdict):6.0f} ms")
     print(f"  the last map on screen:  p50 {q(last, 50):6.0f} ms, p95 {q(last, 95):6.0f} ms, max {max(last):6.0f} ms")
     if live:

@@ -95,4 +95,5 @@ def draw_part() -> None:
 
 
 draw_part()
+maps.warm_first_stroke(st.session_state.get("draw_method", "input-x-gradient"))  # once per server: the first stroke is as quick as the next
 ood.show_measurement()

@@ -84,3 +84,26 @@ def show_both(reading: Reading) -> None:
             f"test digits by pixels (the space t-SNE mapped), weighted by 1 / distance; ringed and below, those {K}."
         )
         _strip(placed.neighbours, "draw_strip_tsne")
+
+
+@st.cache_resource(show_spinner=False)
+def warm_first_stroke(method: str) -> float:
+    """Everything the first stroke on a freshly opened Draw page needs, done once per server while the page opens:
+    each model's first reading and map (torch's and Captum's first calls), the digit score's features, both base
+    maps and the pixel bank of the t-SNE placement, and one placed picture. Returns the seconds it took."""
+    import time
+
+    from mnistdash.live import read_digit
+    from mnistdash.ui import ood
+
+    start = time.perf_counter()
+    digit = cache.floats("test")[0]
+    reading = read_digit(cache.models(), digit, cache.classifiers(), net_method=method, scorer=ood.scorer())
+    emb = cache.artifact("embedding")
+    if not isinstance(emb, str):
+        for which in ("bottleneck", "tsne"):
+            _base(which)
+        placed = place(emb["tsne"], _bank(), reading.digit)
+        base, frame = _base("tsne")
+        _png(with_point(base, frame, placed.point, emb["tsne"][placed.neighbours]))
+    return time.perf_counter() - start

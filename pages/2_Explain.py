@@ -109,11 +109,13 @@ which = c1.radio(
     key="explain_which",
     help="B: the class chosen above, or each model's own runner-up (never its own answer).",
 )
-methods = c2.multiselect(
+methods = c2.pills(  # chips that wrap on a narrow column (a multiselect clipped its last one)
     "Methods",
     list(CAPTUM_METHODS),
+    selection_mode="multi",
     default=[m for m in CAPTUM_METHODS if m != "smoothgrad"],  # SmoothGrad is one click away; it costs 16 backward passes
     format_func=lambda m: METHODS[m].label,
+    key="explain_methods",
 )
 if nets and methods:
     maps, raws, titles, row_titles = [], [], [], []

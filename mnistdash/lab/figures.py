@@ -32,7 +32,7 @@ def accuracy_curve(
         name="shown",
         mode="markers",
         marker=dict(size=16, color="rgba(0,0,0,0)", line=dict(width=3, color="black")),
-        hovertemplate=f"shown: {x_title} %{{x:.3g}}, test %{{y:.2f}}%<extra></extra>",
+        hovertemplate=f"shown: {x_title} %{{x:~g}}, test %{{y:.2f}}%<extra></extra>",
     )
     if reference is not None:
         fig.add_hline(
@@ -41,7 +41,7 @@ def accuracy_curve(
             annotation_text=f"raw pixels {100 * reference:.2f}%",
             annotation_position="bottom right",
         )
-    fig.update_xaxes(type="log", title=x_title)
+    fig.update_xaxes(type="log", title=x_title, tickformat="~g")  # 0.0001, not 100μ
     fig.update_layout(
         yaxis=dict(title="accuracy (%)"),
         height=340,

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from mnistdash import store
-from mnistdash.figures import mosaic, symmetric_range
+from mnistdash.figures import mark_cell, mosaic, symmetric_range
 from mnistdash.lab import figures, results
 from mnistdash.ui import cache, widgets
 from mnistdash.ui.grid import digit_grid
+
+
+def readable(value: float) -> str:
+    """A penalty strength as a plain decimal with two significant digits (0.0053, 12), never 5.3e-03."""
+    return np.format_float_positional(float(value), precision=2, unique=False, fractional=False, trim="-")
+
 
 PENALTIES = {"l2": "L2 (ridge): weights shrink smoothly", "l1": "L1 (lasso): weights drop to exactly zero"}
 
@@ -64,14 +71,14 @@ def path_section() -> None:
         "Penalty strength λ, weak → strong (mean cross-entropy + λ·penalty)",
         options=list(range(len(rows))),
         value=len(rows) // 2,
-        format_func=lambda j: f"{path['strength'][rows[j]]:.1e}",
+        format_func=lambda j: readable(path["strength"][rows[j]]),
         key=f"lab_step_{penalty}",
     )
     i = int(rows[step])
     grid, curve, used = _path_figures(penalty, step)
     nz = int(path["nonzero"][i])
     st.markdown(
-        f"**λ = {path['strength'][i]:.1e}**: train {100 * path['train_accuracy'][i]:.2f}%, "
+        f"**λ = {readable(path['strength'][i])}**: train {100 * path['train_accuracy'][i]:.2f}%, "
         f"test {100 * path['test_accuracy'][i]:.2f}%, **{nz:,}** of {path['weights'][i].size:,} weights non-zero"
     )
     left, right = st.columns([3, 2])
@@ -96,6 +103,12 @@ def _pair_matrix():
     return figures.pair_matrix_figure(results.pair_matrix(pairs, "test_accuracy"), results.pair_matrix(pairs, "train_accuracy"))
 
 
+def _clicked_cell(event) -> tuple[int, int] | None:
+    """(row, column) of the pair matrix's selected cell, or None."""
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    return (int(round(points[0]["y"])), int(round(points[0]["x"]))) if points else None
+
+
 def pairs_section() -> None:
     pairs = available("lab-pairs")
     if pairs is None:
@@ -103,7 +116,9 @@ def pairs_section() -> None:
     left, right = st.columns([3, 2])
     with left:
         st.caption("Test accuracy (%) of each pair's own linear classifier. Click a cell to look inside that pair.")
-        event = widgets.show(_pair_matrix(), key="lab_pairs", on_select="rerun", selection_mode="points")
+        chosen = _clicked_cell(st.session_state.get("lab_pairs"))  # the click that reran the page, read before drawing
+        matrix = _pair_matrix() if chosen is None else mark_cell(go.Figure(_pair_matrix()), *chosen)  # a copy: the cached one stays clean
+        event = widgets.show(matrix, key="lab_pairs", on_select="rerun", selection_mode="points")
     with right:
         separable = int((pairs["train_accuracy"] >= 1.0).sum())
         st.markdown(f"**{separable} of 45** pairs are separated without a single training error.")
@@ -112,11 +127,11 @@ def pairs_section() -> None:
         st.caption(
             "One-vs-one: each of the 45 classifiers votes for one of its two digits; most votes wins (ties: smaller digit)."
         )
-    points = (event or {}).get("selection", {}).get("points", []) if event else []
-    if not points:
+    cell = _clicked_cell(event)
+    if cell is None:
         st.info("Click a cell of the matrix to see that pair's weights, projections and misread digits.", icon="👆")
         return
-    a, b = sorted((int(round(points[0]["y"])), int(round(points[0]["x"]))))
+    a, b = sorted(cell)
     if a == b:
         st.info("The diagonal is a digit against itself; click a cell off the diagonal.", icon="👆")
         return

@@ -100,9 +100,21 @@ def _deskewed_digits():
     if not len(fixed):
         return None
     before = cache.floats("test")[fixed]
-    titles = [f"#{i}: read {art['pred_raw'][i]}" for i in fixed] + [f"deskewed: {art['labels'][i]}" for i in fixed]
+    titles = [f"#{i} raw: read {art['pred_raw'][i]}" for i in fixed] + [f"#{i} deskewed: read {art['labels'][i]}" for i in fixed]
+    labels = [f"{art['pred_raw'][i]}" for i in fixed] + [f"{art['labels'][i]}" for i in fixed]  # what the model reads
     images = np.concatenate([before, deskew(before)])
-    return mosaic(images, titles, cols=10, diverging=False, zmax=1.0, value_name="ink", colorbar=False, cell_px=90)
+    return mosaic(
+        images,
+        titles,
+        cols=10,
+        diverging=False,
+        zmax=1.0,
+        value_name="ink",
+        colorbar=False,
+        cell_px=90,
+        labels=labels,
+        row_titles=["raw<br>read as", "deskewed<br>read as"],
+    )
 
 
 @st.cache_resource(show_spinner=False)

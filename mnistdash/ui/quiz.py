@@ -98,9 +98,12 @@ def ask() -> None:
     with left:
         st.markdown(f"**Digit {pos + 1} of {len(s['items'])}**")
         widgets.digit_image(cache.floats("test")[item.index], "What is this?", alt=f"quiz digit {pos + 1} of {len(s['items'])}", px=224)
+        # Each button's key is its own label, so Streamlit's key badge would read "3 3": hidden, and said once below.
+        st.html("<style>.st-key-quiz_answers kbd {display: none}</style>")
         with st.container(horizontal=True, gap="small", key="quiz_answers"):
             for a in ANSWERS:
                 st.button(LABELS[a], key=f"quiz_key_{a}", shortcut=a.upper(), on_click=answer, args=(a,))
+        st.caption("Or press a key: 0-9 for a digit, X for not a digit / can't tell.")
     with right:
         if pos:
             reveal(s["items"][pos - 1], s["answers"][s["items"][pos - 1].index])

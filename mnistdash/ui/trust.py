@@ -61,6 +61,7 @@ def exact_table(linear: list[str], index: int, probs: dict[str, np.ndarray]) -> 
     rows = spread_rows(exact_spread(art, model) if has else None, {m: s["correlation"] for m, s in this.items()}, LABELS)
     for row, s in zip(rows, this.values()):
         row["relative L1 error, this digit"] = round(s["relative_l1_error"], 4)
+    st.markdown("How closely each method's map matches the exact answer: a correlation of 1 is a perfect match, higher is better.")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     if art is not None:
         st.caption(f"Share of the {sample} where the correlation reaches {EXACT_PASS}, every linear model:")
@@ -86,6 +87,10 @@ def randomization_table(nets: list[str], index: int, probs: dict[str, np.ndarray
     rows = spread_rows(random_spread(art, model) if has else None, {m: ink for m, (_, ink) in this.items()}, LABELS)
     for row, (every, _) in zip(rows, this.values()):
         row["all pixels, this digit"] = round(every, 3)
+    st.markdown(
+        "How much each map stays the same when the network's weights are scrambled: a map worth trusting changes, "
+        "so lower is better."
+    )
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     if art is not None:
         st.caption(f"Share of the {sample} where the map changes (ink correlation below {RANDOM_PASS}), every network:")

@@ -36,6 +36,7 @@ def arrived() -> bool:
 def page_header(title: str, caption: str) -> None:
     """Page config, the sidebar's page links (readable names, unlike file names) and the title."""
     st.session_state[_PAGE_BEFORE], st.session_state[_PAGE_NOW] = st.session_state.get(_PAGE_NOW), title
+    cache.tune_memory()
     st.set_page_config(page_title=title if title == "mnistdash" else f"{title} · mnistdash", page_icon="🔢", layout="wide")
     with st.sidebar:
         for path, label, icon in PAGES:

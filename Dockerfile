@@ -43,6 +43,8 @@ RUN mkdir -p /data/state && chown app:app /data /data/state
 
 USER app
 VOLUME /data
+# Each script thread kept a glibc malloc arena of its own: two serve 10 sessions in ~170 MB less (README "Measuring").
+ENV MALLOC_ARENA_MAX=2
 EXPOSE 8501
 HEALTHCHECK --interval=2s --timeout=2s --start-period=10s --retries=3 \
   CMD python -c "import os,sys,urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:%s/_stcore/health' % os.environ['STREAMLIT_SERVER_PORT']).status != 200)"

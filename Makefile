@@ -25,8 +25,9 @@ lock:
 	@test -x $(PY) || { echo "no $(VENV) yet: run make setup first"; exit 1; }
 	$(PY) -m pip freeze --exclude-editable | grep -v -i -E '^(torch|pip|setuptools|wheel)==' > constraints.txt
 
+# MALLOC_ARENA_MAX=2: each script thread kept a glibc malloc arena of its own (10 sessions: 873 -> 701 MB RSS).
 run: setup
-	$(RUN_ENV) $(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	MALLOC_ARENA_MAX=2 $(RUN_ENV) $(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \

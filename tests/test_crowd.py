@@ -51,3 +51,15 @@ def test_gold_digits_are_where_every_model_and_label_agree():
     eye = np.eye(10)
     probs = {"a": eye[[0, 1, 2]], "b": eye[[0, 7, 2]]}
     assert gold_digits(probs, labels).tolist() == [True, False, True]
+
+
+def test_verdicts_in_words_say_how_many_and_how_sure():
+    """The quiz's crowd table and the Errors grids say it in words, not 'crowd 0, 100%'."""
+    from mnistdash.reviews.crowd import in_words
+
+    assert in_words(1, "9", 1.0) == "1 person: 9 (one answer, too few to judge)"
+    assert in_words(2, "9", 0.93) == "2 people: 9 (likely)"
+    assert in_words(5, "7", 0.6) == "5 people: 7 (leaning)"
+    assert in_words(4, "1", 0.4) == "4 people: 1 (unsure)"
+    assert in_words(3, "x", 0.9) == "3 people: not a digit (likely)"
+    assert in_words(2, "3", 0.9, name=lambda c: ["zero", "one", "two", "three"][c]) == "2 people: three (likely)"

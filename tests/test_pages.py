@@ -177,3 +177,14 @@ def test_explain_says_when_integrated_gradients_miss(few_ig_steps):
     missed = list(table.loc[table["within 1%"] != "yes", "model"])
     assert missed, "at 16 steps some network misses 1% on the first digit"
     assert any(all(m in w.value for m in missed) and "do not add up" in w.value for w in at.warning)
+
+
+def test_adversarial_opens_on_an_attack_that_flips_the_attacked_model():
+    """The default (test digit 0, the cnn, PGD at 0.2) shows something happening: the cnn's reading changes."""
+    at = run_page("pages/8_Adversarial.py")
+    assert not at.exception, [e.message for e in at.exception]
+    table = at.dataframe[0].value
+    table = getattr(table, "data", table)  # a Styler carries its frame
+    cnn = table.set_index("model").loc["cnn"]
+    assert cnn["changed?"] == "changed" and cnn["reads"] != cnn["clean reading"]
+    assert not at.info or all("still reads" not in i.value for i in at.info)

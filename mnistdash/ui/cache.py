@@ -12,9 +12,10 @@ from mnistdash.data import DataError, Split, load_split
 
 @st.cache_resource(show_spinner=False)
 def tune_memory() -> bool:
-    """Once per server: fewer glibc malloc arenas (every script thread got its own and kept what it freed), and a
-    daemon thread handing freed heap back to the system every 20 s. 10 sessions: 873 MB RSS before, see the README
-    for after (bench/page_settle.py). Linux with glibc only; elsewhere nothing changes."""
+    """Once per server: at most 2 glibc malloc arenas for threads started from now on (every script thread had its
+    own and kept what it freed; `make run` and the image also set MALLOC_ARENA_MAX=2, which reaches the threads
+    started before this), and a daemon thread handing freed heap back to the system every 20 s. Linux with glibc
+    only; elsewhere nothing changes. Figures: README "Measuring" (bench/page_settle.py)."""
     import ctypes
     import threading
     import time

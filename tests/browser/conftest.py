@@ -69,7 +69,8 @@ class Server:
             if (ROOT / ".pytest_cache").exists()
             else subprocess.DEVNULL
         )
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=self.log, stderr=subprocess.STDOUT)
+        env = {"MALLOC_ARENA_MAX": "2", **os.environ, **(env or {})}  # as `make run` and the image start it
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while time.time() < deadline:
             try:

@@ -1,5 +1,5 @@
-"""Time from a click on each page's link to the page settled (script done, every figure drawn), the first picture
-of every page checked by its pixels, and the server's RSS after 1 and 10 browser sessions visited every page.
+"""Time from a click on each page's link to the page settled (script done, every figure drawn), one Denoise slider
+step, and the server's RSS after 1 and 10 browser sessions visited every page.
 
     .venv/bin/python bench/page_settle.py [--sessions 10]
 """
@@ -10,6 +10,8 @@ import argparse
 import sys
 import time
 from pathlib import Path
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -48,6 +50,23 @@ def visit_all(page, srv, label: str | None = None) -> dict[str, float]:
     return times
 
 
+def slider_steps(page, srv, steps: int = 6) -> list[float]:
+    """Seconds from one step of the Denoise page's noise slider (arrow key) to the page settled."""
+    page.goto(f"{srv.url}/Denoise")
+    page.get_by_text("Accuracy on all 10,000").first.wait_for(timeout=120_000)
+    settle(page)
+    slider = page.get_by_role("slider").first
+    out = []
+    for k in range(steps):
+        slider.focus()
+        t0 = time.perf_counter()
+        page.keyboard.press("ArrowLeft" if k % 2 else "ArrowRight")
+        page.wait_for_timeout(100)
+        settle(page)
+        out.append(time.perf_counter() - t0)
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sessions", type=int, default=10)
@@ -70,6 +89,10 @@ def main():
                 later = min(r[path] for r in runs[1:])
                 print(f"  {path:<18} first {runs[0][path]:5.2f}   later {later:5.2f}")
             print(f"server RSS after 1 session visited every page: {rss1:.0f} MB")
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            steps = slider_steps(context.new_page(), srv)
+            context.close()
+            print(f"Denoise, one slider step to settled: median {np.median(steps):.2f} s, max {max(steps):.2f} s ({len(steps)} steps)")
             contexts = []
             for _ in range(args.sessions - 1):
                 context = browser.new_context(viewport={"width": 1400, "height": 1000})

@@ -109,6 +109,17 @@ def _clicked_cell(event) -> tuple[int, int] | None:
     return (int(round(points[0]["y"])), int(round(points[0]["x"]))) if points else None
 
 
+def _selected_pair() -> tuple[int, int] | None:
+    """The pair cell last clicked: a new click selects its cell; an empty selection (Plotly's answer to a click on
+    the framed cell, or to the matrix redrawn with its frame) keeps it."""
+    cell = _clicked_cell(st.session_state.get("lab_pairs"))
+    if cell != st.session_state.get("lab_pairs_seen"):
+        st.session_state["lab_pairs_seen"] = cell
+        if cell is not None:
+            st.session_state["lab_pair_cell"] = cell
+    return st.session_state.get("lab_pair_cell")
+
+
 def pairs_section() -> None:
     pairs = available("lab-pairs")
     if pairs is None:
@@ -116,9 +127,9 @@ def pairs_section() -> None:
     left, right = st.columns([3, 2])
     with left:
         st.caption("Test accuracy (%) of each pair's own linear classifier. Click a cell to look inside that pair.")
-        chosen = _clicked_cell(st.session_state.get("lab_pairs"))  # the click that reran the page, read before drawing
+        chosen = _selected_pair()  # read before drawing, so the matrix shows it framed
         matrix = _pair_matrix() if chosen is None else mark_cell(go.Figure(_pair_matrix()), *chosen)  # a copy: the cached one stays clean
-        event = widgets.show(matrix, key="lab_pairs", on_select="rerun", selection_mode="points")
+        widgets.show(matrix, key="lab_pairs", on_select="rerun", selection_mode="points")
     with right:
         separable = int((pairs["train_accuracy"] >= 1.0).sum())
         st.markdown(f"**{separable} of 45** pairs are separated without a single training error.")
@@ -127,7 +138,7 @@ def pairs_section() -> None:
         st.caption(
             "One-vs-one: each of the 45 classifiers votes for one of its two digits; most votes wins (ties: smaller digit)."
         )
-    cell = _clicked_cell(event)
+    cell = chosen
     if cell is None:
         st.info("Click a cell of the matrix to see that pair's weights, projections and misread digits.", icon="👆")
         return

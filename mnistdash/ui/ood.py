@@ -36,10 +36,7 @@ def show_notice(reading) -> None:
         why = s if isinstance(s, str) else f"it needs the {' and '.join(NEEDS)} models"
         st.caption(f"No digit-likeness check: {why}")
         return
-    figure = (
-        f"digit score {reading.digit_score:.1f}, where higher means more like the training digits and below "
-        f"{s.threshold:.1f} counts as not a digit"
-    )
+    figure = f"digit score {reading.digit_score:.1f}; higher is more digit-like, under {s.threshold:.1f} is not a digit"
     if reading.not_a_digit:
         st.markdown(
             f"<div data-testid='ood-notice' data-state='not-a-digit' role='alert' style='border:3px solid {NOTICE_COLOUR};"

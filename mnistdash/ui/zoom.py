@@ -29,10 +29,11 @@ def _plain(text: str) -> str:
     return text.replace("<br>", " ").replace("<b>", "").replace("</b>", "")
 
 
-def clicked(event, key: str, count: int) -> int | None:
+def clicked(event, key: str, count: int, targets: int | None = None) -> int | None:
     """The image a new click selected in a clickable mosaic of `count` images (None when the click is not new).
 
-    The trace after the `count` heatmaps holds the click targets; each point's customdata starts with its image.
+    The trace after the `count` heatmaps holds the click targets, `targets` points in all, the same number per
+    image in image order (each point's customdata also starts with its image).
     """
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     seen_key = f"{key}__zoomed"
@@ -41,11 +42,17 @@ def clicked(event, key: str, count: int) -> int | None:
         return None
     p = points[0]
     curve, data = p.get("curve_number"), p.get("customdata")
+    index = p.get("point_index", p.get("point_number"))
     signature = (curve, p.get("x"), p.get("y"))
-    if curve != count or not data or signature == st.session_state.get(seen_key):
+    if curve != count or signature == st.session_state.get(seen_key):
         return None
     st.session_state[seen_key] = signature
-    image = int(round(float(data[0])))
+    if index is not None and targets:
+        image = int(index) * count // targets
+    elif data:
+        image = int(round(float(data[0])))
+    else:
+        return None
     return image if 0 <= image < count else None
 
 
@@ -65,7 +72,7 @@ def zoomable_mosaic(
         zmax = symmetric_range(images) if diverging else (float(images.max()) or 1.0)
     fig = mosaic(images, titles, diverging=diverging, zmax=zmax, value_name=value_name, raw=raw, clickable=True, **layout)
     event = show(fig, key=key, on_select="rerun", selection_mode="points")
-    i = clicked(event, key, len(images))
+    i = clicked(event, key, len(images), len(fig.data[-1].x))
     if i is not None:
         enlarge(images[i], str(titles[i]), diverging, zmax, value_name, None if raw is None else raw[i])
     return event

@@ -17,11 +17,13 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 from scipy import ndimage
+from skimage.filters import apply_hysteresis_threshold
 
 from mnistdash import ink
 
 MAX_PIXELS = 25_000_000  # a 5000x5000 photo is plenty for a digit
 MAX_BYTES = 20 * 1024 * 1024
+HYSTERESIS = 0.6  # weak ink down to this fraction of the cut is kept where it touches strong ink
 MIN_CONTRAST = 0.08  # ink darker than the paper by less than this is a blank page
 WORK_SIDE = 640  # photos are read at most this large: plenty for a digit, fast to flatten
 MIN_INK_PIXELS = 4  # fewer pixels of ink than this is a speck, not a digit
@@ -160,9 +162,12 @@ def to_mnist_steps(image: Image.Image | np.ndarray, threshold: float | None = No
         )
     original = _working_size(gray)
     light_ink = ink.ink_is_light(original) != invert
-    flat, light = ink.flatten(original, light_ink)
-    raw = 1.0 - flat  # (H, W) ink strength, 0 on paper
     noisy = ink.is_noisy(original)  # a photo: smooth its grain; a drawing or a clean scan: read as is
+    page = 1.0 - original if light_ink else original
+    big = min(original.shape) >= ink.ADAPTIVE_SIDE  # a photo or a scan, not an MNIST-sized digit
+    window = ink.background_window(ndimage.gaussian_filter(page, 1.0)) if big else None  # shadows kept in the light
+    flat, light = ink.flatten(original, light_ink, window)
+    raw = 1.0 - flat  # (H, W) ink strength, 0 on paper
     smooth = ndimage.gaussian_filter(raw, 1.0) if noisy else raw
     above = smooth > (np.maximum(MIN_CONTRAST, ink.noise_floor(smooth, light)) if noisy else MIN_CONTRAST)  # not noise
     if not above.any():
@@ -172,7 +177,9 @@ def to_mnist_steps(image: Image.Image | np.ndarray, threshold: float | None = No
         raise ImageError(NO_DIGIT)
     strength, smooth = np.clip(raw / peak, 0, 1), np.clip(smooth / peak, 0, 1)
     cut = ink.otsu(smooth) if threshold is None else float(np.clip(threshold, 0.01, 0.99))
-    strokes, radius = ink.digit_mask((smooth > cut) & above, noisy)
+    # Soft strokes kept whole: ink above the cut seeds, connected weaker ink grows from it (hysteresis).
+    mask = apply_hysteresis_threshold(smooth, cut * HYSTERESIS, cut) if big and threshold is None else smooth > cut
+    strokes, radius = ink.digit_mask(mask & above, noisy)
     h, w = strokes.shape
     rows, cols = np.flatnonzero(strokes.any(axis=1)), np.flatnonzero(strokes.any(axis=0))
     if len(rows) == 0 or strokes.sum() < MIN_INK_PIXELS or max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1 < MIN_SIDE * min(h, w):

@@ -49,7 +49,11 @@ def test_photo_set_reads_through_the_upload_path(committed_models, photos):
     right = {kind: [] for kind in KINDS}
     for i, photo in enumerate(photos):
         image = load_image(photo.jpeg, f"photo{i}.jpg")
-        reading = read_digit(committed_models, image, ["cnn"], with_maps=False)
+        try:
+            reading = read_digit(committed_models, image, ["cnn"], with_maps=False)
+        except ImageError:  # "no digit found" on a photo of a digit counts as read wrong
+            right[photo.kind].append(False)
+            continue
         right[photo.kind].append(int(reading.probs["cnn"].argmax()) == photo.label)
     overall = np.mean([r for rs in right.values() for r in rs])
     assert overall >= 0.95, {k: np.mean(v) for k, v in right.items()}

@@ -235,3 +235,50 @@ def family_set(images: np.ndarray, labels: np.ndarray, family: str, n: int = 100
         Picture(render(images[i], family, rng, inverted=bool(k % 2)), int(labels[i]), family, int(i), bool(k % 2))
         for k, i in enumerate(picks)
     ]
+
+
+NUMBER_FAMILIES = ("phone", "pens", "colour", "chalk")  # a scan is square at 8-16 px: too coarse for a row
+
+
+@dataclass(frozen=True)
+class NumberPicture:
+    data: bytes  # the image file
+    number: str  # the digits written, left to right
+    family: str
+    indices: tuple[int, ...]  # each digit's index in the source
+    inverted: bool
+
+
+def number_strip(digits: list[np.ndarray], rng: np.random.Generator) -> np.ndarray:
+    """(28, 28) digits -> one ink alpha of them in a row: each cropped to its ink, gaps from touching to wide,
+    a little up and down, as a person writes a number."""
+    pieces = []
+    for d in digits:
+        cols = np.flatnonzero(d.max(axis=0) > 0.1)
+        pieces.append(d[:, cols[0] : cols[-1] + 1] if len(cols) else d)
+    # px at 28 px high: most people leave a gap, and about one pair in seven touches (0 or 1 px of overlap)
+    touch = rng.random(len(pieces) - 1) < 1 / 7
+    gaps = np.where(touch, rng.integers(-1, 1, len(pieces) - 1), rng.integers(2, 9, len(pieces) - 1))
+    width = sum(p.shape[1] for p in pieces) + int(gaps.sum()) + 8
+    strip = np.zeros((36, width), np.float32)
+    x = 4
+    for k, p in enumerate(pieces):
+        y = 4 + int(rng.integers(-2, 3))
+        strip[y : y + 28, x : x + p.shape[1]] = np.maximum(strip[y : y + 28, x : x + p.shape[1]], p)
+        x += p.shape[1] + (int(gaps[k]) if k < len(gaps) else 0)
+    return strip
+
+
+def number_set(
+    images: np.ndarray, labels: np.ndarray, n: int = 100, seed: int = 1, length: int = 4, families=NUMBER_FAMILIES
+) -> list[NumberPicture]:
+    """n pictures of `length`-digit numbers of MNIST digits chosen by the seed, the families taken in turn."""
+    rng = np.random.default_rng([seed, 100 + length])
+    out = []
+    for k in range(n):
+        family = families[k % len(families)]
+        picks = rng.choice(len(images), length, replace=False)
+        alpha = number_strip([images[i] for i in picks], rng)
+        data = render(alpha, family, rng, inverted=bool((k // len(families)) % 2))
+        out.append(NumberPicture(data, "".join(str(int(labels[i])) for i in picks), family, tuple(int(i) for i in picks), bool((k // len(families)) % 2)))
+    return out

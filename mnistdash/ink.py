@@ -163,9 +163,10 @@ def open_by_disc(mask: np.ndarray, radius: float) -> np.ndarray:
     return ndimage.distance_transform_edt(~core) <= radius
 
 
-def digit_mask(mask: np.ndarray, noisy: bool = True) -> tuple[np.ndarray, float]:
+def digit_mask(mask: np.ndarray, noisy: bool = True, several: bool = False) -> tuple[np.ndarray, float]:
     """The digit's strokes in a thresholded ink mask, and the radius of the opening used (none on a
-    clean image such as a drawing: nothing there is thinner than the strokes but the strokes)."""
+    clean image such as a drawing: nothing there is thinner than the strokes but the strokes).
+    `several`: every piece of ink that is not a ruled line and not a speck (a number's digits), not one digit's."""
     radius = OPENING * stroke_radius(mask) if noisy else 0.0
     opened = open_by_disc(mask, radius) if radius >= 1.0 else mask
     labels, count = ndimage.label(opened, structure=np.ones((3, 3)))
@@ -187,6 +188,9 @@ def digit_mask(mask: np.ndarray, noisy: bool = True) -> tuple[np.ndarray, float]
     if not score.any():
         return np.zeros_like(mask), radius
     main = int(score.argmax())
+    if several:
+        keep = np.concatenate([[False], ~rule & (area >= MIN_PIECE * area[main])])
+        return keep[labels], radius
     (r0, r1), (c0, c1) = (boxes[main][0].start, boxes[main][0].stop), (boxes[main][1].start, boxes[main][1].stop)
     reach = NEAR_MAIN * max(r1 - r0, c1 - c0)
     keep = np.zeros(count + 1, bool)

@@ -152,8 +152,11 @@ def _centred(crop: np.ndarray) -> np.ndarray:
     return np.clip(big[y0 : y0 + 28, x0 : x0 + 28], 0, 1).astype(np.float32)
 
 
-def to_mnist_steps(image: Image.Image | np.ndarray, threshold: float | None = None, invert: bool = False) -> Steps:
-    """Any image -> every step to its (28, 28) digit; `threshold` (0-1) and `invert` override the automatic ones."""
+def to_mnist_steps(
+    image: Image.Image | np.ndarray, threshold: float | None = None, invert: bool = False, several: bool = False
+) -> Steps:
+    """Any image -> every step to its (28, 28) digit; `threshold` (0-1) and `invert` override the automatic ones.
+    `several`: keep every piece of ink (a number's digits, see mnistdash.number), not the one digit near the centre."""
     gray = to_gray(image)
     if min(gray.shape) < MIN_IMAGE_SIDE:
         h, w = gray.shape
@@ -179,7 +182,7 @@ def to_mnist_steps(image: Image.Image | np.ndarray, threshold: float | None = No
     cut = ink.otsu(smooth) if threshold is None else float(np.clip(threshold, 0.01, 0.99))
     # Soft strokes kept whole: ink above the cut seeds, connected weaker ink grows from it (hysteresis).
     mask = apply_hysteresis_threshold(smooth, cut * HYSTERESIS, cut) if big and threshold is None else smooth > cut
-    strokes, radius = ink.digit_mask(mask & above, noisy)
+    strokes, radius = ink.digit_mask(mask & above, noisy, several)
     h, w = strokes.shape
     rows, cols = np.flatnonzero(strokes.any(axis=1)), np.flatnonzero(strokes.any(axis=0))
     if len(rows) == 0 or strokes.sum() < MIN_INK_PIXELS or max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1 < MIN_SIDE * min(h, w):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
-EXIT_BAD_INPUT = 2
+EXIT_BAD_INPUT = 2  # bad arguments or input: nothing was done
+EXIT_SOME_FAILED = 3  # predict: some files (not all) could not be read; every other file was answered
 
 
 class UsageError(Exception):
@@ -46,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("images", nargs="+", type=Path)
     pr.add_argument("--model", default="cnn", help="a classifier name (default: cnn)")
     pr.add_argument("--json", action="store_true")
+    pr.add_argument("--number", action="store_true", help="each file is a number of several digits in a row: read each")
 
     m = sub.add_parser("mislabels", help="digits whose given label the models confidently reject")
     m.add_argument("--split", choices=("test", "train"), default="test")
@@ -69,6 +72,13 @@ def _parser() -> argparse.ArgumentParser:
     from mnistdash.onnx.cli import add_parsers as add_onnx
 
     add_onnx(sub)
+    # The global options after the subcommand too (`mnistdash evaluate --models-dir D`); SUPPRESS keeps the
+    # value given before the subcommand when none is given after it.
+    for command in sub.choices.values():
+        try:
+            command.add_argument("--models-dir", type=Path, default=argparse.SUPPRESS, help="where the models live (default: models/)")
+        except argparse.ArgumentError:  # it has its own (import-model, export-model, remove-model)
+            pass
     return p
 
 
@@ -105,6 +115,25 @@ def _evaluate(args) -> int:
     return 0
 
 
+def _read_files(paths, read_number, read):
+    """Each file -> its digit(s), or its one-line error: a bad file costs only its own answer."""
+    from mnistdash.number import find_digits
+    from mnistdash.preprocess import ImageError, load_image, to_mnist
+
+    out = []
+    for path in paths:
+        try:
+            image = load_image(path)
+            if read_number:
+                out.append(find_digits(image, read).digits)
+            else:
+                out.append(to_mnist(image))
+        except ImageError as exc:
+            message = str(exc)
+            out.append(message if message.startswith(str(path)) else f"{path}: {message}")
+    return out
+
+
 def _predict(args) -> int:
     import time
 
@@ -112,39 +141,66 @@ def _predict(args) -> int:
 
     from mnistdash import zoo
     from mnistdash.config import CLASSIFIERS
-    from mnistdash.preprocess import preprocess_file
 
     if args.model not in CLASSIFIERS:
         raise UsageError(f"unknown model {args.model!r}; choose one of: {', '.join(CLASSIFIERS)}")
-    digits = np.stack([preprocess_file(path) for path in args.images])  # (N, 28, 28)
     model = zoo.load(args.model, args.models_dir)
+    read = _read_files(args.images, args.number, model.predict_proba)
+    failed = [r for r in read if isinstance(r, str)]
+    if args.number:
+        digits = [d.digit for r in read if not isinstance(r, str) for d in r]
+    else:
+        digits = [r for r in read if not isinstance(r, str)]
+    digits = np.stack(digits) if digits else np.zeros((0, 28, 28), np.float32)
     start = time.perf_counter()
-    probs = model.predict_proba(digits)
+    probs = model.predict_proba(digits) if len(digits) else np.zeros((0, 10), np.float32)
     seconds = time.perf_counter() - start
-    scores, threshold = _digit_scores(digits, args.models_dir)
-    out = [
-        {
-            "image": str(path),
-            "model": args.model,
+    scores, threshold = _digit_scores(digits, args.models_dir) if len(digits) else ([], float("nan"))
+
+    def answer(p, s) -> dict:
+        return {
             "label": int(p.argmax()),
             "probabilities": [round(float(v), 6) for v in p],
             "not_a_digit": None if s is None else bool(s < threshold),
             "digit_score": None if s is None else round(float(s), 3),
         }
-        for path, p, s in zip(args.images, probs, scores)
-    ]
+
+    out, k = [], 0
+    for path, r in zip(args.images, read):
+        if isinstance(r, str):
+            out.append({"image": str(path), "model": args.model, "error": r})
+        elif args.number:
+            found = [{"box": list(d.box), **answer(probs[k + i], scores[k + i])} for i, d in enumerate(r)]
+            k += len(r)
+            out.append({"image": str(path), "model": args.model, "number": "".join(str(f["label"]) for f in found), "digits": found})
+        else:
+            out.append({"image": str(path), "model": args.model, **answer(probs[k], scores[k])})
+            k += 1
     if args.json:
         print(json.dumps(out, indent=2))
     else:
         for row in out:
-            top = sorted(enumerate(row["probabilities"]), key=lambda kv: -kv[1])[:3]
-            warn = (
-                f"  WARNING: not a digit? digit score {row['digit_score']:.1f} < {threshold:.1f}; the label is a guess"
-                if row["not_a_digit"]
-                else ""
-            )
-            print(f"{row['image']}: {row['label']}  ({', '.join(f'{k}: {v:.3f}' for k, v in top)}){warn}")
-    print(f"{args.model}: {1000 * seconds / len(out):.2f} ms per image after loading", file=sys.stderr)
+            if "error" in row:
+                print(f"mnistdash: error: {row['error']}", file=sys.stderr)
+            elif args.number:
+                flagged = [str(i + 1) for i, d in enumerate(row["digits"]) if d["not_a_digit"]]
+                warn = f"  WARNING: digit {', '.join(flagged)} may not be a digit" if flagged else ""
+                print(f"{row['image']}: {row['number']}{warn}")
+            else:
+                top = sorted(enumerate(row["probabilities"]), key=lambda kv: -kv[1])[:3]
+                warn = (
+                    f"  WARNING: not a digit? digit score {row['digit_score']:.1f} < {threshold:.1f}; the label is a guess"
+                    if row["not_a_digit"]
+                    else ""
+                )
+                print(f"{row['image']}: {row['label']}  ({', '.join(f'{k}: {v:.3f}' for k, v in top)}){warn}")
+    if len(digits):
+        print(f"{args.model}: {1000 * seconds / len(digits):.2f} ms per {'digit' if args.number else 'image'} after loading", file=sys.stderr)
+    if failed and len(failed) == len(out):
+        return EXIT_BAD_INPUT  # nothing could be read: each file's line said why
+    if failed:
+        print(f"mnistdash: {len(failed)} of {len(out)} files could not be read (exit {EXIT_SOME_FAILED})", file=sys.stderr)
+        return EXIT_SOME_FAILED
     return 0
 
 
@@ -252,6 +308,9 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, ImageError, DataError, StoreError, StoreUnavailable, OnnxRefused) as exc:
         print(f"mnistdash: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly
+        sys.stdout = open(os.devnull, "w")
+        return 0
     except KeyboardInterrupt:
         print("mnistdash: interrupted", file=sys.stderr)
         return 130

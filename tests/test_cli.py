@@ -113,3 +113,71 @@ def test_evaluate_noise_scores_every_model_on_noisy_digits(quick_store):
     for name in ALL_MODELS:
         line = next(line for line in lines if line.split()[0] == name)
         assert line.count("%") >= 3, line  # clean, noisy and manifest accuracy (the denoiser: its note)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory, test_split):
+    """100 files: 97 digits and 3 that cannot be read (not an image, empty, blank)."""
+    folder = tmp_path_factory.mktemp("batch")
+    paths, bad = [], {7: "notes.png", 50: "empty.png", 93: "blank.png"}
+    for i in range(100):
+        if i in bad:
+            path = folder / bad[i]
+        else:
+            path = digit_png(test_split.floats()[i], folder / f"d{i:03d}.png")
+        paths.append(str(path))
+    (folder / "notes.png").write_text("hello, not an image")
+    (folder / "empty.png").write_bytes(b"")
+    Image.new("L", (64, 64), 255).save(folder / "blank.png")
+    return paths, bad
+
+
+def test_a_batch_with_bad_files_answers_every_other_file(batch, test_split):
+    paths, bad = batch
+    out = run("predict", "--json", *paths)
+    assert out.returncode == 3, out.stderr
+    rows = json.loads(out.stdout)
+    assert [r["image"] for r in rows] == paths
+    errors = {i: r["error"] for i, r in enumerate(rows) if "error" in r}
+    assert sorted(errors) == sorted(bad) and all(bad[i] in errors[i] for i in bad)
+    answered = [i for i, r in enumerate(rows) if "label" in r]
+    assert len(answered) == 97
+    right = sum(rows[i]["label"] == int(test_split.labels[i]) for i in answered)
+    assert right >= 95
+
+    plain = run("predict", *paths)
+    assert plain.returncode == 3 and "Traceback" not in plain.stderr
+    assert len(plain.stdout.strip().splitlines()) == 97
+    lines = [line for line in plain.stderr.splitlines() if line.startswith("mnistdash: error:")]
+    assert len(lines) == 3 and all(any(name in line for line in lines) for name in bad.values())
+    assert "3 of 100 files could not be read" in plain.stderr
+
+
+def test_global_options_after_the_subcommand(quick_store, tmp_path, test_split):
+    path = digit_png(test_split.floats()[0], tmp_path / "seven.png")
+    before = run("--models-dir", str(quick_store), "predict", str(path), "--model", "mlp", "--json")
+    after = run("predict", str(path), "--model", "mlp", "--json", "--models-dir", str(quick_store))
+    default = run("predict", str(path), "--model", "mlp", "--json")
+    assert before.returncode == after.returncode == 0, after.stderr
+    assert json.loads(before.stdout) == json.loads(after.stdout) != json.loads(default.stdout)  # the quick store's mlp
+    for args in (["evaluate"], ["mislabels", "--top", "2"], ["lab", "path"], ["reviews", "stats"], ["trust"]):
+        out = run(*args, "--models-dir", str(tmp_path / "nowhere"), "--help")
+        assert out.returncode == 0 and "--models-dir" in out.stdout, (args, out.stderr)
+    out = run("evaluate", "--models-dir", str(tmp_path / "nowhere"))
+    assert out.returncode == 2 and "nowhere" in out.stderr and "unrecognized" not in out.stderr
+
+
+def test_predict_number_reads_each_digit(tmp_path, test_split):
+    from mnistdash.families import number_set
+
+    picture = number_set(test_split.floats(), test_split.labels, 1, seed=5)[0]  # "1767", read right
+    path = tmp_path / "number.jpg"
+    path.write_bytes(picture.data)
+    out = run("predict", "--number", "--json", str(path))
+    assert out.returncode == 0, out.stderr
+    (row,) = json.loads(out.stdout)
+    assert row["number"] == picture.number == "".join(str(d["label"]) for d in row["digits"])
+    lefts = [d["box"][0] for d in row["digits"]]
+    assert lefts == sorted(lefts) and all(len(d["probabilities"]) == 10 for d in row["digits"])
+    plain = run("predict", "--number", str(path))
+    assert plain.stdout.strip() == f"{path}: {picture.number}"

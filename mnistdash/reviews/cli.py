@@ -42,7 +42,7 @@ def run(args: argparse.Namespace, usage_error) -> int:
             raise usage_error(f"{args.file.name} refused, nothing imported: {exc}") from None
         print(f"imported {n_answers} answers and {n_verdicts} verdicts from {args.file.name} into {store.backend}")
         return 0
-    stats = _stats(store, args.output)
+    stats = _stats(store, args.models_dir)
     if args.json:
         print(json.dumps(stats, indent=2))
     else:

@@ -38,16 +38,28 @@ def draw_part() -> None:
                     image, problem = None, "Draw a digit on the canvas to see what every model makes of it."
             else:
                 canvas.park()
-                upload = st.file_uploader(
-                    "A PNG or JPEG of one digit (dark on light paper works too)",
+                uploads = st.file_uploader(
+                    "PNGs or JPEGs of digits (dark on light paper works too); several at once are each read",
                     type=["png", "jpg", "jpeg", "bmp", "gif", "webp"],
+                    accept_multiple_files=True,
                     key="upload",
                 )
+                as_number = st.toggle("A number: several digits in a row", key="upload_number")
+                upload = None
+                if len(uploads) > 1:
+                    names_up = [f.name for f in uploads]
+                    chosen = st.selectbox("Read in full", range(len(uploads)), format_func=lambda i: names_up[i], key="upload_pick")
+                    upload = uploads[min(chosen or 0, len(uploads) - 1)]
+                elif uploads:
+                    upload = uploads[0]
                 if upload is None:
-                    problem = "Upload an image of a single digit."
+                    problem = "Upload an image of a digit, or of a number with the toggle on."
                 else:
                     try:
-                        image = draw.photo_steps(upload.getvalue(), upload.name)  # (28, 28), the steps shown
+                        if as_number:
+                            image = draw.number_digits(upload.getvalue(), upload.name, models, names)  # the picked digit
+                        else:
+                            image = draw.photo_steps(upload.getvalue(), upload.name)  # (28, 28), the steps shown
                     except ImageError as exc:
                         st.error(str(exc), icon="🚫")
                         problem = "Try another image."
@@ -88,6 +100,11 @@ def draw_part() -> None:
         draw.show_maps(reading.digit, reading.maps, titles)  # one picture: light to send and to draw
         maps.show_both(reading)  # the bottleneck's map and t-SNE side by side, each with its 8 nearest digits
 
+    if source == "upload" and len(st.session_state.get("upload") or []) > 1 and names:
+        reader = "cnn" if "cnn" in names else names[0]
+        st.subheader("Every file uploaded")
+        with st.container(key="upload_batch"):  # a plain table: its text is in the page, for people and readers alike
+            st.table(draw.read_batch(st.session_state["upload"], models, reader, st.session_state.get("upload_number", False)))
     if source == "draw":
         timeline.show(timeline.update(reading))  # every model's answer after each stroke
     if reading is not None:

@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 from mnistdash import panels
 from mnistdash.figures import DIVERGING
 from mnistdash.preprocess import load_image, to_mnist_steps
+from mnistdash.ui import widgets
 
 FILM_CELL = 160  # px of each frame's cell in a photo's filmstrip
 MAP_SCALE = 5  # px per pixel of each contribution map in the maps' picture
@@ -175,3 +176,70 @@ def photo_steps(data: bytes, name: str) -> np.ndarray:
     kept = "every inked pixel kept" if steps.threshold < 0.005 else f"ink kept where it reaches {100 * steps.threshold:.0f}% of its strongest"
     st.caption(f"Ink: {ink}; {kept} (threshold {how}).")
     return steps.digit
+
+
+def number_digits(data: bytes, name: str, models: dict, names: list[str]) -> np.ndarray:
+    """An uploaded picture of a number -> the (28, 28) digit picked for the full reading below; shows the number
+    found (each digit's crop, every model's reading and agreement, the leading model's map) with a pick per digit.
+    Raises ImageError in one line."""
+    from mnistdash.explain import METHODS
+    from mnistdash.number import find_digits
+    from mnistdash.zoo.linear import LinearModel
+
+    reader = "cnn" if "cnn" in models else names[0]
+    number = find_digits(load_image(data, name), models[reader].predict_proba)
+    digits = np.stack([d.digit for d in number.digits])
+    probs = {n: models[n].predict_proba(digits) for n in names}
+    labels = probs[reader].argmax(1)
+    method = "exact" if isinstance(models[reader], LinearModel) else "input-x-gradient"
+    maps = METHODS[method](models[reader]).attribute(digits, [int(v) for v in labels])
+    text = "".join(str(int(v)) for v in labels)
+    st.markdown(
+        f"<div data-testid='number-read' data-number='{text}' style='font-size:1.6rem;font-weight:700'>"
+        f"The number reads <span style='letter-spacing:0.2em'>{text}</span></div>",
+        unsafe_allow_html=True,
+    )
+    st.caption(f"{len(digits)} digits found, left to right, read by {reader}; each cell: the crop, what the models see, the map.")
+    with st.container(horizontal=True, key="number_digits"):
+        for k, found in enumerate(number.digits):
+            votes = [int(probs[n][k].argmax()) for n in names]
+            agree = sum(v == labels[k] for v in votes)
+            with st.container(width=120, gap=None, key=f"number_digit_{k}"):
+                crop = found.crop / max(float(found.crop.max()), 1e-6)
+                widgets.digit_image(crop, f"digit {k + 1}: {labels[k]}", alt=f"digit {k + 1} of the number as found, read {labels[k]}", px=84)
+                widgets.digit_image(digits[k], f"{agree}/{len(names)} models say {labels[k]}", alt=f"digit {k + 1} as the models see it", px=84)
+                picture = png_uri(maps_picture(digits[k], {reader: maps[k]}, [f"{reader} map"], columns=1))
+                st.markdown(
+                    f"<img src='{picture}' alt='{reader}: which pixels push digit {k + 1} toward {labels[k]}' style='width:84px'>",
+                    unsafe_allow_html=True,
+                )
+    pick = st.radio(
+        "Explain which digit below",
+        list(range(len(digits))),
+        format_func=lambda k: f"{k + 1}: {labels[k]}",
+        horizontal=True,
+        key="number_pick",
+    )
+    return digits[min(int(pick or 0), len(digits) - 1)]
+
+
+def read_batch(files, models: dict, reader: str, as_number: bool = False) -> list[dict]:
+    """Every uploaded file -> a row: its name and reading (a digit, or a number), or its one-line error; a bad
+    file costs only its own row."""
+    from mnistdash.number import find_digits
+    from mnistdash.preprocess import ImageError, to_mnist
+
+    rows = []
+    for f in files:
+        try:
+            image = load_image(f.getvalue(), f.name)
+            if as_number:
+                digits = np.stack([d.digit for d in find_digits(image, models[reader].predict_proba).digits])
+            else:
+                digits = to_mnist(image)[None]
+            p = models[reader].predict_proba(digits)
+            read = "".join(str(int(v)) for v in p.argmax(1))
+            rows.append({"file": f.name, f"{reader} reads": read, "confidence": f"{p.max(1).min():.0%}", "problem": ""})
+        except ImageError as exc:
+            rows.append({"file": f.name, f"{reader} reads": "", "confidence": "", "problem": str(exc)})
+    return rows

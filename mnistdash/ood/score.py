@@ -14,6 +14,7 @@ NEEDS = ("cnn", "denoiser")  # the models the score reads
 FEATURES = ("reconstruction error", "distance to training digits")
 K = 5  # the k-th nearest training digit (cosine distance in the cnn's 128-unit dense layer)
 QUANTILE = 0.99  # the share of calibration training digits kept as digits
+FAMILY_QUANTILE = 0.985  # ... and of each family of training digits as people bring them
 
 
 def cnn_features(cnn, x: np.ndarray) -> np.ndarray:
@@ -80,18 +81,35 @@ class DigitScorer:
 
 
 def fit_scorer(
-    models: dict, train_x: np.ndarray, bank_n: int = 6000, calib_n: int = 6000, quantile: float = QUANTILE, seed: int = SEED
+    models: dict,
+    train_x: np.ndarray,
+    bank_n: int = 6000,
+    calib_n: int = 6000,
+    quantile: float = QUANTILE,
+    seed: int = SEED,
+    people: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+    family_quantile: float = FAMILY_QUANTILE,
 ) -> tuple[DigitScorer, np.ndarray]:
     """Fit on two disjoint seeded samples of training digits: the bank, then the calibration digits whose
-    score's (1 - quantile) quantile is the threshold. Returns the scorer and the calibration digits' scores."""
+    score's (1 - quantile) quantile is the threshold. Returns the scorer and the calibration digits' scores.
+
+    `people`: family -> (bank digits, calibration digits), training digits as people bring them (photos,
+    scans, pens; read through the upload path). Their bank digits join the bank, so a blurrier or thicker
+    digit than MNIST's has neighbours; the threshold is then also at most each family's (1 - family_quantile)
+    quantile, so that no family of real digits is flagged more than about that share."""
     order = np.random.default_rng(seed).permutation(len(train_x))
     bank_n = min(bank_n, len(train_x) // 2)
     calib = train_x[order[bank_n : bank_n + calib_n]]
-    bank = cnn_features(models["cnn"], train_x[order[:bank_n]])
+    bank_x = [train_x[order[:bank_n]]] + [b for b, _ in (people or {}).values()]
+    bank = cnn_features(models["cnn"], np.concatenate(bank_x))
     scorer = DigitScorer(bank, np.zeros(2, np.float32), np.ones(2, np.float32), 0.0)
     raw = scorer.raw(models, calib)
     q1, med, q3 = np.quantile(raw, [0.25, 0.5, 0.75], axis=0)
     scorer.centre, scorer.scale = med.astype(np.float32), np.maximum(q3 - q1, 1e-8).astype(np.float32)
     scores = scorer.from_raw(raw)
-    scorer.threshold = float(np.quantile(scores, 1 - quantile))
+    thresholds = [float(np.quantile(scores, 1 - quantile))]
+    for _, family_calib in (people or {}).values():
+        if len(family_calib):
+            thresholds.append(float(np.quantile(scorer.score(models, family_calib), 1 - family_quantile)))
+    scorer.threshold = min(thresholds)
     return scorer, scores

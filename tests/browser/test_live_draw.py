@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+import time
 
 import numpy as np
 import pytest
@@ -75,8 +76,18 @@ def _live(page) -> dict[str, str]:
     return dict(pair.split(":") for pair in answers.split())
 
 
-def _server_answers(page) -> dict[str, str]:
-    """The last column of the stroke-by-stroke table: every model's answer the server computed."""
+def _server_answers(page, models=(), timeout_s: float = 30.0) -> dict[str, str]:
+    """The last column of the stroke-by-stroke table: every model's answer the server computed; waits (up to
+    timeout_s) until the table has a row for each of `models` (the table can render after the verdict)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        answers = _timeline(page)
+        if set(models) <= set(answers) or time.monotonic() > deadline:
+            return answers
+        page.wait_for_timeout(200)
+
+
+def _timeline(page) -> dict[str, str]:
     return page.evaluate(
         """() => Object.fromEntries([...document.querySelectorAll("[data-testid='stroke-timeline'] tbody tr")].map(
         (tr) => [tr.querySelector('code').textContent, [...tr.querySelectorAll('td')].pop().querySelector('span').textContent]))"""
@@ -105,7 +116,7 @@ def test_answers_change_during_the_stroke_then_match_the_server(page, server):
     page.mouse.up()
     page.get_by_test_id("draw-verdict").wait_for(timeout=60_000)
     wait_idle(page)
-    served = _server_answers(page)
+    served = _server_answers(page, seven)
     assert seven == _live(page)  # the release adds no ink
     assert all(served[m] == a for m, a in seven.items()), (served, seven)
     assert page.get_by_test_id("draw-verdict").inner_text().strip() == seven_verdict  # the server's headline agrees
@@ -132,5 +143,5 @@ def test_without_onnxruntime_web_the_networks_fall_back_to_plain_js(page, server
     stroke(page, [(box["x"] + 140, box["y"] + 40 + 10 * i) for i in range(21)])
     page.get_by_test_id("draw-verdict").wait_for(timeout=60_000)
     wait_idle(page)
-    served = _server_answers(page)
+    served = _server_answers(page, _live(page))
     assert _live(page) == served and len(served) == 9, (_live(page), served)  # the networks too, as plain JS

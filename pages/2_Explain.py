@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from mnistdash.config import CLASSIFIERS, IMPORTED, LINEAR_MODELS, NAMED_CLASSES, TORCH_CLASSIFIERS, class_name
+from mnistdash.config import CLASSIFIERS, IMPORTED, LINEAR_MODELS, TORCH_CLASSIFIERS
 from mnistdash.explain import CAPTUM_METHODS, METHODS, has_gradients
 from mnistdash.figures import mosaic, symmetric_range
 from mnistdash.ui import cache, trust, url, widgets
@@ -26,13 +26,14 @@ url_defaults = {"model": "cnn" if "cnn" in names else names[0], "method": "input
 url.restore(
     "Explain",
     {
-        "digit": lambda v: url.apply_digit(v, len(cache.split("test"))),
+        "digit": lambda v: (st.session_state.update({widgets.SOURCE_KEY: "test"}), url.apply_digit(v, len(cache.split("test"))))[1],
         "model": url.apply_choice("explain_model", names),
         "method": url.apply_choice("explain_method", list(METHODS)),
     },
     url_defaults,
 )
-index = widgets.digit_picker()
+index, image, label, digit_caption = widgets.explain_digit()
+yours = isinstance(index, str)
 st.sidebar.subheader("The map beside the digit")
 st.session_state.setdefault("explain_model", url_defaults["model"])
 focus = st.sidebar.selectbox("Model", names, key="explain_model")
@@ -40,15 +41,14 @@ focus_methods = list(METHODS) if focus in LINEAR_MODELS else list(CAPTUM_METHODS
 if st.session_state.get("explain_method") not in focus_methods:  # 'exact': linear models only; a graph run by onnxruntime: occlusion only
     st.session_state["explain_method"] = "input-x-gradient" if "input-x-gradient" in focus_methods else focus_methods[0]
 focus_method = st.sidebar.selectbox("Method", focus_methods, format_func=lambda m: METHODS[m].label, key="explain_method")
-url.publish("Explain", {"digit": index, "model": focus, "method": focus_method}, url_defaults)
-image = cache.floats("test")[index]
-label = int(cache.split("test").labels[index])
+url.publish("Explain", {"digit": None if yours else index, "model": focus, "method": focus_method}, url_defaults)
 probs = {n: models[n].predict_proba(image[None])[0] for n in names}
 
 widgets.min_width("explain_probs", 420)
 with st.container(horizontal=True, key="explain_top"):  # the chart wraps under the digit on a narrow screen
     with st.container(width=190):
-        widgets.digit_image(image, f"test image #{index}, labelled {class_name(label)}" if NAMED_CLASSES else f"test digit #{index}, labelled {label}", alt=f"test digit {index}, a handwritten {label}", px=168)
+        alt = f"your digit: {digit_caption}" if yours else f"test digit {index}, a handwritten {label}"
+        widgets.digit_image(image, digit_caption, alt=alt, px=168)
         focus_pred = int(probs[focus].argmax())
         focus_map = test_attribution(focus, index, focus_method, focus_pred)
         widgets.show(mosaic(focus_map[None], [""], value_name="attribution", cell_px=150, colorbar=False), key="focus_map", toolbar=False)

@@ -87,6 +87,8 @@ def draw_part() -> None:
                 c1, c2 = st.columns([1, 2])
                 with c1:
                     widgets.digit_image(reading.digit, "what the models see (28x28)", alt="your digit as the models see it, 28 by 28 pixels", px=140)
+                    if st.button("🔍 Explain it in full", key="draw_to_explain", help="Every model and method on this digit, on the Explain page"):
+                        widgets.send_to_explain(reading.digit, _where_from(source))
                 show_verdict(c2, verdict(reading.probs, accuracies(cache.manifest())))
                 st.session_state["drawn_digit"] = reading.digit  # the Adversarial page can attack it
                 widgets.show(draw.probability_bars(reading.probs), key="draw_bars")
@@ -109,6 +111,17 @@ def draw_part() -> None:
         timeline.show(timeline.update(reading))  # every model's answer after each stroke
     if reading is not None:
         counterfactual.show(reading, models, names)  # what would make it a ...?
+
+
+def _where_from(source: str) -> str:
+    """A caption for the digit sent to Explain: drawn, or which upload (and which digit of a number)."""
+    if source == "draw":
+        return "drawn on the canvas"
+    uploads = st.session_state.get("upload") or []
+    name = uploads[min(st.session_state.get("upload_pick") or 0, len(uploads) - 1)].name if uploads else "an upload"
+    if st.session_state.get("upload_number"):
+        return f"digit {int(st.session_state.get('number_pick') or 0) + 1} of the number in {name}"
+    return f"uploaded as {name}"
 
 
 draw_part()

@@ -48,17 +48,22 @@ def test_committed_score_separates_every_kind_of_nondigit():
     art = store.load_artifact(OOD_KEY)
     auc = dict(zip(art["kinds"], art["auroc"]))
     flagged = dict(zip(art["kinds"], art["flagged"]))
-    assert auc["noise"] > 0.95 and auc["scribbles"] > 0.95
-    assert min(auc.values()) > 0.9
-    assert flagged["noise"] > 0.8 and flagged["scribbles"] > 0.8
+    assert min(auc.values()) > 0.99
+    assert min(flagged.values()) >= 0.85, flagged  # seed SEED's non-digits (fitted on FIT_SEED's); the 90% target is not met
+    unseen = dict(zip(art["kinds"], art["flagged_unseen"]))
+    assert unseen["noise"] > 0.9 and unseen["scribbles"] > 0.8  # refitted without the kind: reported, weaker
 
 
-def test_fresh_noise_and_scribbles_are_mostly_flagged(committed_models):
+def test_fresh_nondigits_are_mostly_flagged(committed_models):
+    """A seed that neither the fit nor the choice of C saw: >= 75% of each kind (the artifact's seed: >= 85%)."""
+    from mnistdash.ood.score import FIT_SEED
+
     scorer = load_scorer()
-    for kind in ("noise", "scribbles"):
-        digits, refused = nondigits(kind, 30, seed=123)  # not the images the artifact measured
+    for kind in KINDS:
+        digits, refused = nondigits(kind, 40, seed=123)
+        assert 123 != FIT_SEED
         caught = refused.sum() + scorer.flags(scorer.score(committed_models, digits)).sum()
-        assert caught / 30 >= 0.8, kind
+        assert caught / 40 >= 0.75, (kind, caught)
 
 
 def test_read_digit_carries_the_score(committed_models, test_split):

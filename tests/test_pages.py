@@ -59,6 +59,26 @@ def test_explain_changes_with_the_digit():
         assert float(diff) < 1e-5
 
 
+def test_explain_opens_a_persons_digit(test_split):
+    """A digit sent from Draw (kept by key, no label) is the one explained: the linear check adds up on it and differs
+    from the test digit's; 'a test digit' goes back to the picker."""
+    import numpy as np
+
+    from mnistdash.ui import cache
+
+    mine = np.roll(test_split.floats()[7], 3, axis=1)  # not any test digit
+    key = cache.keep_yours(mine, "drawn on the canvas")
+    at = run_page("pages/2_Explain.py", explain_yours=key, explain_source="yours")
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("Your digit: drawn on the canvas" in c.value for c in at.sidebar.caption)
+    logits = list(at.dataframe[0].value["logit"])
+    assert all(float(d) < 1e-5 for d in at.dataframe[0].value["|difference|"])
+    at.sidebar.radio(key="explain_source").set_value("test").run()
+    assert not at.exception
+    assert list(at.dataframe[0].value["logit"]) != logits
+    assert at.sidebar.number_input  # the test-digit picker is back
+
+
 def test_explain_by_class_and_hardest():
     at = run_page("pages/2_Explain.py")
     at.sidebar.radio[0].set_value("class").run()

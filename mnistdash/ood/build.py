@@ -11,7 +11,8 @@ from tqdm.auto import tqdm
 from mnistdash import store
 from mnistdash.data import Split
 from mnistdash.ood.evaluate import evaluate
-from mnistdash.ood.score import NEEDS, QUANTILE, DigitScorer, fit_scorer
+from mnistdash.ood.nondigits import KINDS, nondigits
+from mnistdash.ood.score import NEEDS, QUANTILE, DigitScorer, FitSet, fit_head, fit_scorer
 
 OOD_KEY = "ood"
 FAMILY_TEST_SEED = 2  # the families' test digits are measured on a seed nothing was tuned or calibrated on
@@ -58,21 +59,24 @@ def build_ood(models: dict, train: Split, test: Split, models_dir: str | Path | 
         tqdm.write(f"skipping the digit score: {', '.join(missing)} not loaded")
         return {}
     start = time.perf_counter()
-    bank_n, calib_n, per_kind, per_family = (500, 1000, 20, 10) if quick else (6000, 6000, 200, 200)
+    bank_n, calib_n, per_kind, per_family, fit_kind = (500, 1000, 20, 10, 20) if quick else (6000, 6000, 200, 200, 300)
     tqdm.write(
-        f"digit score: {bank_n} training digits as the bank, {calib_n} to calibrate, {per_family} per family of pictures "
-        f"for each, {per_kind} non-digits per kind ..."
+        f"digit score: {bank_n} training digits as the bank, {calib_n} to fit and calibrate, {per_family} per family of "
+        f"pictures for each, {fit_kind} non-digits per kind to fit, {per_kind} per kind to measure ..."
     )
-    scorer, calib_scores = fit_scorer(models, train.floats(), bank_n, calib_n, people=people_digits(train, per_family))
+    people = people_digits(train, per_family)
+    scorer, fit = fit_scorer(models, train.floats(), bank_n, calib_n, people=people, per_kind=fit_kind)
     test_x = test.floats()[: 2000 if quick else len(test)]
     families = _family_flags(scorer, models, test, 10 if quick else 150)
     arrays = {**scorer.to_arrays(), **evaluate(scorer, models, test_x, per_kind), **families}
+    arrays["flagged_unseen"] = _unseen_kinds(scorer, models, fit, per_kind)
     seconds = round(time.perf_counter() - start, 1)
     info = {
         "quantile": QUANTILE,
         "test_flagged": round(float(arrays["test_flagged"][0]), 4),
         "auroc": {str(k): round(float(a), 4) for k, a in zip(arrays["kinds"], arrays["auroc"])},
         "flagged": {str(k): round(float(f), 4) for k, f in zip(arrays["kinds"], arrays["flagged"])},
+        "flagged_unseen": {str(k): round(float(f), 4) for k, f in zip(arrays["kinds"], arrays["flagged_unseen"])},
         "family_flagged": {str(k): round(float(f), 4) for k, f in zip(arrays["families"], arrays["family_flagged"])},
         "build_seconds": seconds,
         "quick": quick,
@@ -91,3 +95,15 @@ def _family_flags(scorer: DigitScorer, models: dict, test: Split, n: int) -> dic
         digits = family_digits(test.floats(), test.labels, family, n, FAMILY_TEST_SEED)
         flagged.append(float(scorer.flags(scorer.score(models, digits)).mean()) if len(digits) else float("nan"))
     return {"families": np.array(FAMILIES), "family_flagged": np.array(flagged, np.float32), "family_n": np.array([n])}
+
+
+def _unseen_kinds(scorer: DigitScorer, models: dict, fit: FitSet, per_kind: int) -> np.ndarray:
+    """Per kind, the share of its measured non-digits caught by the score refitted without that kind: how it does
+    on a kind of non-digit it has never seen (a person's drawing of a cat is no kind here)."""
+    out = []
+    for kind in tqdm(KINDS, desc="digit score: each kind left out", leave=False):
+        other = fit_head(scorer, fit, without=kind)
+        digits, refused = nondigits(kind, per_kind)
+        caught = int(refused.sum()) + int(other.flags(other.score(models, digits)).sum())
+        out.append(caught / per_kind)
+    return np.array(out, np.float32)

@@ -91,6 +91,45 @@ def floats(name: str) -> np.ndarray:
     return x
 
 
+YOURS = "yours-"  # the prefix of a person's digit's key (a test digit's key is its index)
+_YOURS_KEPT = 256  # digits kept for the server, the oldest dropped first
+
+
+@st.cache_resource
+def _yours() -> dict[str, tuple[np.ndarray, str]]:
+    return {}
+
+
+def keep_yours(image: np.ndarray, caption: str) -> str:
+    """Keep a person's (28, 28) digit (drawn or uploaded) for Explain; returns its key, from its pixels."""
+    import hashlib
+
+    x = np.ascontiguousarray(image, np.float32)
+    key = YOURS + hashlib.sha1(x.tobytes()).hexdigest()[:12]
+    kept = _yours()
+    kept.pop(key, None)
+    x.setflags(write=False)
+    kept[key] = (x, caption)
+    while len(kept) > _YOURS_KEPT:
+        kept.pop(next(iter(kept)))
+    return key
+
+
+def yours(key: str) -> tuple[np.ndarray, str] | None:
+    """A kept digit and its caption, or None when the server no longer has it."""
+    return _yours().get(key)
+
+
+def digit(key: int | str) -> np.ndarray:
+    """(28, 28) floats of a test digit (its index) or of a person's kept digit (its key)."""
+    if isinstance(key, str):
+        found = yours(key)
+        if found is None:
+            raise KeyError(f"{key} is no longer kept")
+        return found[0]
+    return floats("test")[key]
+
+
 @st.cache_resource
 def manifest() -> dict:
     try:

@@ -47,6 +47,11 @@ def restore(page: str, appliers: dict[str, Callable[[str | None], str | None]], 
             apply(defaults[key])
 
 
+def forget(page: str) -> None:
+    """Drop what this session last showed on `page`, so that arriving there keeps the state set for it now."""
+    st.session_state.setdefault(_WRITTEN, {}).pop(page, None)
+
+
 def publish(page: str, state: dict[str, object], defaults: dict | None = None) -> None:
     """Write the page's state to the URL (one history entry per change), leaving out None and defaults.
 

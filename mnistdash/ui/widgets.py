@@ -139,6 +139,44 @@ def digit_picker(container=st.sidebar) -> int:
     return idx
 
 
+YOURS_KEY, SOURCE_KEY = "explain_yours", "explain_source"  # session: the person's digit sent to Explain, and which is shown
+
+
+def send_to_explain(image: np.ndarray, caption: str) -> None:
+    """Open the Explain page on a person's digit (drawn, uploaded, or one digit of a number)."""
+    from mnistdash.ui import url
+
+    st.session_state[YOURS_KEY] = cache.keep_yours(image, caption)
+    st.session_state[SOURCE_KEY] = "yours"
+    url.forget("Explain")  # arriving there must not bring back the test digit it last showed
+    st.switch_page("pages/2_Explain.py")
+
+
+def explain_digit() -> tuple[int | str, np.ndarray, int | None, str]:
+    """The digit the Explain page explains: (key, (28, 28) image, label or None, caption). A test digit from
+    the picker, or the person's own digit sent from Draw (its key; no label), while this server keeps it."""
+    key = st.session_state.get(YOURS_KEY)
+    kept = cache.yours(key) if key else None
+    if kept is not None:
+        source = st.sidebar.radio(
+            "Explain",
+            ["yours", "test"],
+            format_func=lambda s: "your digit" if s == "yours" else "a test digit",
+            horizontal=True,
+            key=SOURCE_KEY,
+        )
+        if source == "yours":
+            image, caption = kept
+            st.sidebar.caption(f"Your digit: {caption}. It has no label; pick 'a test digit' for the test set.")
+            return key, image, None, caption
+    elif key:
+        st.sidebar.caption("Your digit is no longer kept by the server; send it again from Draw.")
+    idx = digit_picker()
+    label = int(cache.split("test").labels[idx])
+    caption = f"test image #{idx}, labelled {class_name(label)}" if NAMED_CLASSES else f"test digit #{idx}, labelled {label}"
+    return idx, cache.floats("test")[idx], label, caption
+
+
 def digit_png(image: np.ndarray, factor: int = 3) -> str:
     """A (28, 28) float digit as a PNG data URI, for <img> tags that carry alt text."""
     import base64

@@ -1,5 +1,6 @@
 """A photo of a whole number uploaded on the Draw page with another file that is not an image, in a real browser:
-the number reads 2026 with a crop per digit, and the bad file gets its own line while the number is still read."""
+the number reads 2026 with a crop per digit, the bad file gets its own line while the number is still read, and
+its last digit opens in Explain."""
 
 from __future__ import annotations
 
@@ -54,4 +55,23 @@ def test_upload_a_number_and_a_bad_file(page, server, tmp_path):
     batch.wait_for(timeout=30_000)
     text = batch.inner_text()
     assert "2026.jpg" in text and "notes.png" in text
+    assert_no_errors(page)
+
+    # One digit of the number opened in Explain: the page explains that digit (its pixels, the models' answer).
+    page.get_by_text("4: 6", exact=True).click()
+    wait_idle(page)
+    page.get_by_role("button", name="Explain it in full").click()
+    page.get_by_text("digit 4 of the number in 2026.jpg").first.wait_for(timeout=90_000)
+    wait_idle(page)
+    shown = page.locator("img[alt^='your digit: digit 4 of the number']")
+    assert shown.count() == 1
+    ink = shown.evaluate(
+        """img => { const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;
+                    const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+                    const d = g.getImageData(0, 0, c.width, c.height).data; let lit = 0;
+                    for (let i = 0; i < d.length; i += 4) if (d[i] > 128) lit++;
+                    return lit / (c.width * c.height); }"""
+    )
+    assert 0.05 < ink < 0.6, ink  # a digit, not a blank square or a test digit's frame
+    assert page.get_by_text("on cnn → 6").count() >= 1  # the focus map's caption names the cnn's answer
     assert_no_errors(page)

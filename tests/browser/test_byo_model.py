@@ -34,6 +34,8 @@ def byo_server(tmp_path_factory):
 
 def test_leaderboard_lists_the_imported_models(page, byo_server):
     open_page(page, byo_server, "", "Leaderboard")
+    page.get_by_text("imported: the MLP, exported and imported").first.wait_for(timeout=90_000)  # rows can follow the title
+    wait_idle(page)
     board = page.locator("body").inner_text()
     assert "my-mlp" in board and "imported: the MLP, exported and imported" in board
     assert re.search(r"my-mlp[^\n]*97\.9\d%", board), board[:2000]

@@ -10,7 +10,7 @@ DATA ?=
 MODELS ?=
 RUN_ENV := $(if $(DATA),MNISTDASH_DATA_DIR=$(abspath $(DATA))) $(if $(MODELS),MNISTDASH_MODELS_DIR=$(abspath $(MODELS)))
 
-.PHONY: run test setup lock docker-test compose-test browser postgres bench lint
+.PHONY: run test test-fast setup lock docker-test compose-test browser postgres bench lint
 
 setup: $(VENV)/.installed
 
@@ -40,14 +40,21 @@ postgres:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	  else echo "Debian's postgresql is needed for the review-store tests: sudo apt-get install postgresql"; exit 1; fi; }
 
+# Every test, over both cores (pytest-xdist; a file's tests stay on one worker, so a module's server is started once).
+PYTEST_WORKERS ?= 2
 test: setup browser postgres
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+
+# The inner loop: no browser, no PostgreSQL, nothing that trains (markers in pyproject.toml).
+test-fast: setup
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not browser and not postgres and not slow"
 
 bench: setup browser
 	for f in bench/*.py; do $(PY) $$f || exit 1; done
 
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 # Build and run the image here with Debian's docker.io and a debootstrap base (root; see deploy/docker-test.sh).
 docker-test:

@@ -3,9 +3,10 @@
 import numpy as np
 import streamlit as st
 
-from mnistdash.config import ALL_MODELS, CLASS_NAMES, DATASET, NAMED_CLASSES
-from mnistdash.figures import error_bars
+from mnistdash.config import CLASS_NAMES, DATASET, NAMED_CLASSES
+from mnistdash.plots.figures import error_bars
 from mnistdash.ui import cache, leaderboard, widgets
+from mnistdash.zoo import registry
 
 
 def scrollable(markdown: str) -> str:
@@ -13,7 +14,9 @@ def scrollable(markdown: str) -> str:
     return f"<div style='overflow-x:auto'>\n\n{markdown}\n\n</div>"
 
 
-widgets.page_header("mnistdash", f"What {'MNIST' if DATASET == 'mnist' else DATASET} classifiers have learned, and why they decide as they do.")
+widgets.page_header(
+    "mnistdash", f"What {'MNIST' if DATASET == 'mnist' else DATASET} classifiers have learned, and why they decide as they do."
+)
 
 sizes = cache.split_sizes() or {"train": 0, "test": 0}
 if DATASET != "mnist" or NAMED_CLASSES:  # another dataset: say what it is, not what MNIST is
@@ -26,12 +29,12 @@ if DATASET != "mnist" or NAMED_CLASSES:  # another dataset: say what it is, not 
     )
 else:
     st.markdown(
-    "How can a *linear* model read handwriting 92% of the time? Here you can look inside ten "
-    "classifiers trained on MNIST's 60,000 digits, from templates and logistic regression to a "
-    "convnet: their **weights as pictures**, the **per-pixel contributions** behind every decision "
-    "(exact for linear models, Captum attributions for the networks), a **canvas** to test them "
-    "with your own handwriting, **clickable confusion matrices** and likely mislabelled digits, "
-    "a network's **2-D map** of the test set beside t-SNE, and a **denoising autoencoder**."
+        "How can a *linear* model read handwriting 92% of the time? Here you can look inside ten "
+        "classifiers trained on MNIST's 60,000 digits, from templates and logistic regression to a "
+        "convnet: their **weights as pictures**, the **per-pixel contributions** behind every decision "
+        "(exact for linear models, Captum attributions for the networks), a **canvas** to test them "
+        "with your own handwriting, **clickable confusion matrices** and likely mislabelled digits, "
+        "a network's **2-D map** of the test set beside t-SNE, and a **denoising autoencoder**."
     )
 
 with st.container(horizontal=True):  # wraps on a narrow screen
@@ -42,7 +45,7 @@ st.subheader("Leaderboard")
 st.caption(
     f"Accuracy on the {sizes['test']:,} {DATASET} test images, as `mnistdash evaluate` recomputes it; time to predict one image on this server."
 )
-widgets.unavailable_notice(ALL_MODELS, cache.file_problems())  # checksums only: no torch yet
+widgets.unavailable_notice(registry.all_models(), cache.file_problems())  # checksums only: no torch yet
 board = st.empty()  # shown at once from the manifest, then again with live timings
 board.markdown(scrollable(leaderboard.markdown(leaderboard.table())), unsafe_allow_html=True)
 
@@ -75,5 +78,6 @@ if errors:
 latency = leaderboard.latency_ms()  # loads the models: torch is imported here, after the page is up
 widgets.unavailable_notice([n for n in cache.errors() if n not in cache.file_problems()])
 board.markdown(
-    scrollable(leaderboard.markdown(leaderboard.table(latency, {**cache.file_problems(), **cache.errors()}))), unsafe_allow_html=True
+    scrollable(leaderboard.markdown(leaderboard.table(latency, {**cache.file_problems(), **cache.errors()}))),
+    unsafe_allow_html=True,
 )

@@ -15,7 +15,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.browser.conftest import CANVAS, CHROMIUM, CHROMIUM_ARGS, PAGES, Server, wait_idle  # noqa: E402
+from tests.browser.harness import CANVAS, CHROMIUM, CHROMIUM_ARGS, PAGES, Server, wait_idle  # noqa: E402
 
 
 def rss_mb(pid: int) -> float:

@@ -18,14 +18,14 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 torch.set_num_threads(1)
 
-from mnistdash import counterfactual as cf  # noqa: E402
 from mnistdash import store  # noqa: E402
-from mnistdash.config import CLASSIFIERS, LINEAR_MODELS  # noqa: E402
 from mnistdash.data import load_split  # noqa: E402
-from mnistdash.live import nearest  # noqa: E402
-from mnistdash.map_image import base_map, with_point  # noqa: E402
-from mnistdash.placement import PixelNeighbours, place  # noqa: E402
-from mnistdash.zoo import load_all  # noqa: E402
+from mnistdash.draw import counterfactual as cf  # noqa: E402
+from mnistdash.draw.live import nearest  # noqa: E402
+from mnistdash.maps.pictures import base_map, with_point  # noqa: E402
+from mnistdash.maps.placement import PixelNeighbours, place  # noqa: E402
+from mnistdash.zoo import load_all, registry  # noqa: E402
+from mnistdash.zoo.registry import LINEAR_MODELS  # noqa: E402
 
 
 def pct(values, q) -> float:
@@ -47,7 +47,9 @@ def milp_fewest(model, digit: np.ndarray, target: int, seconds: float = 2.0) -> 
     flips = LinearConstraint(np.hstack([delta.T, np.zeros((len(rivals), n))]), 2 * cf.MARGIN - gaps, np.inf)
     uses = LinearConstraint(np.hstack([np.eye(n), -np.eye(n)]), 0 if binary else -np.inf, 0)  # ink only where chosen
     integrality = np.concatenate([np.full(n, int(binary)), np.ones(n)])
-    sol = milp(objective, constraints=[flips, uses], integrality=integrality, bounds=Bounds(0, 1), options={"time_limit": seconds})
+    sol = milp(
+        objective, constraints=[flips, uses], integrality=integrality, bounds=Bounds(0, 1), options={"time_limit": seconds}
+    )
     return int(round(sol.x[n:].sum())) if sol.status == 0 else None
 
 
@@ -55,15 +57,17 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--digits", type=int, default=20)
     args = ap.parse_args()
-    models, _ = load_all(CLASSIFIERS)
+    models, _ = load_all(registry.classifiers())
     test = load_split("test")
     x = test.floats()
     rng = np.random.default_rng(0)
     rows = rng.choice(len(x), args.digits, replace=False)
     targets = rng.integers(0, 10, args.digits)
     print(f"least added ink, {args.digits} seeded test digits, a random other class each, time limit {cf.TIME_LIMIT} s")
-    print("model               flipped  small  px p50  ink p50  =bound   ms p50   ms p95  (=bound: pixels equal the weights' lower bound)")
-    for name in CLASSIFIERS:
+    print(
+        "model               flipped  small  px p50  ink p50  =bound   ms p50   ms p95  (=bound: pixels equal the weights' lower bound)"
+    )
+    for name in registry.classifiers():
         model = models[name]
         flipped, small, pixels, ink, ms, exact, optimal, excess = 0, 0, [], [], [], 0, 0, []
         for r, t in zip(rows, targets):
@@ -100,11 +104,16 @@ def main() -> None:
         start = time.perf_counter()
         code = models["bottleneck"].module.encode(torch.from_numpy(x[r][None])).detach().numpy()[0]
         placed = place(emb["tsne"], bank, x[r])
-        for which, point, near in (("bottleneck", code, nearest(emb["bottleneck"], code, 8)), ("tsne", placed.point, placed.neighbours)):
+        for which, point, near in (
+            ("bottleneck", code, nearest(emb["bottleneck"], code, 8)),
+            ("tsne", placed.point, placed.neighbours),
+        ):
             base, frame = bases[which]
             with_point(base, frame, point, emb[which][near]).save(io.BytesIO(), format="PNG")
         times.append(1000 * (time.perf_counter() - start))
-    print(f"both maps per stroke (bottleneck code, t-SNE placement, two PNGs): p50 {pct(times, 50):.1f} ms, p95 {pct(times, 95):.1f} ms")
+    print(
+        f"both maps per stroke (bottleneck code, t-SNE placement, two PNGs): p50 {pct(times, 50):.1f} ms, p95 {pct(times, 95):.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -66,14 +66,16 @@ def _stroke(page, pts) -> tuple[float, float, list]:
         page.mouse.move(x, y, steps=3)
     page.evaluate("() => { window.__t0 = performance.now(); }")
     page.mouse.up()
-    page.wait_for_function(f"() => window.__marks.verdict && {len(MAPS)} === Object.keys(window.__marks).length - 1", timeout=60_000)
+    page.wait_for_function(
+        f"() => window.__marks.verdict && {len(MAPS)} === Object.keys(window.__marks).length - 1", timeout=60_000
+    )
     t0, m, lv = page.evaluate("() => [window.__t0, window.__marks, window.__live || []]")
     return m["verdict"] - t0, max(m[f"m{k}"] for k in range(len(MAPS))) - t0, lv
 
 
 def _fresh_page(browser, server):
     """A new browser session on the Draw page, opened and settled (the networks' path in the browser loaded)."""
-    from tests.browser.conftest import open_page
+    from tests.browser.harness import open_page
 
     page = browser.new_context(viewport={"width": 1500, "height": 1100}).new_page()
     open_page(page, server, "Draw", "Stroke width")
@@ -86,8 +88,8 @@ def _fresh_page(browser, server):
 def browser_bench(strokes: int = STROKES, first: int = FIRST) -> None:
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server, wait_idle
-    from tests.browser.conftest import canvas_box as box_of
+    from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, Server, wait_idle
+    from tests.browser.harness import canvas_box as box_of
 
     server, net_path = Server(), None
     rng = np.random.default_rng(0)
@@ -122,8 +124,12 @@ def browser_bench(strokes: int = STROKES, first: int = FIRST) -> None:
     q = lambda a, p: float(np.percentile(a, p))  # noqa: E731
     fv, fm = [f[0] for f in firsts], [f[1] for f in firsts]
     print(f"first stroke on a freshly opened Draw page ({first} new browser sessions), mouse-up to:")
-    print(f"  the verdict on screen:   server's first {fv[0]:6.0f} ms; later sessions p50 {q(fv[1:], 50):6.0f} ms, max {max(fv[1:]):6.0f} ms")
-    print(f"  the last map on screen:  server's first {fm[0]:6.0f} ms; later sessions p50 {q(fm[1:], 50):6.0f} ms, max {max(fm[1:]):6.0f} ms")
+    print(
+        f"  the verdict on screen:   server's first {fv[0]:6.0f} ms; later sessions p50 {q(fv[1:], 50):6.0f} ms, max {max(fv[1:]):6.0f} ms"
+    )
+    print(
+        f"  the last map on screen:  server's first {fm[0]:6.0f} ms; later sessions p50 {q(fm[1:], 50):6.0f} ms, max {max(fm[1:]):6.0f} ms"
+    )
     print(f"{strokes} later strokes ({', '.join(shapes)}) on one page, each on a cleared canvas, mouse-up to:")
     print(f"  the verdict on screen:   p50 {q(verdict, 50):6.0f} ms, p95 {q(verdict, 95):6.0f} ms, max {max(verdict):6.0f} ms")
     print(f"  the last map on screen:  p50 {q(last, 50):6.0f} ms, p95 {q(last, 95):6.0f} ms, max {max(last):6.0f} ms")
@@ -148,13 +154,12 @@ def server_bench() -> None:
     """The server's work per stroke: preprocessing, every model, its map (the page's own functions)."""
     import torch
 
-    from mnistdash.config import CLASSIFIERS
-    from mnistdash.live import read_digit
-    from mnistdash.zoo import load_all
+    from mnistdash.draw.live import read_digit
+    from mnistdash.zoo import load_all, registry
 
     torch.set_num_threads(1)
     models, _ = load_all()
-    names = [n for n in CLASSIFIERS if n in models]
+    names = [n for n in registry.classifiers() if n in models]
     rng = np.random.default_rng(0)
     read_digit(models, canvas_stroke(rng), names)
     compute = []

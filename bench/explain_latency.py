@@ -16,10 +16,11 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 torch.set_num_threads(1)
 
-from mnistdash.config import ROOT, TORCH_CLASSIFIERS  # noqa: E402
+from mnistdash.config import ROOT  # noqa: E402
 from mnistdash.data import load_split  # noqa: E402
 from mnistdash.explain import CAPTUM_METHODS, METHODS  # noqa: E402
 from mnistdash.zoo import load_all  # noqa: E402
+from mnistdash.zoo.registry import TORCH_CLASSIFIERS  # noqa: E402
 
 
 def pct(times, q):

@@ -20,10 +20,10 @@ torch.set_num_threads(1)
 
 from captum.attr import IntegratedGradients  # noqa: E402
 
-from mnistdash.config import TORCH_CLASSIFIERS  # noqa: E402
 from mnistdash.data import load_split  # noqa: E402
 from mnistdash.explain import IntegratedGradientsMethod  # noqa: E402
 from mnistdash.zoo import load_all  # noqa: E402
+from mnistdash.zoo.registry import TORCH_CLASSIFIERS  # noqa: E402
 
 
 def row(label: str, rel: np.ndarray, extra: str) -> str:

@@ -18,7 +18,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server  # noqa: E402
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, Server  # noqa: E402
 
 IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 

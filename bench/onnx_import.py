@@ -22,9 +22,9 @@ torch.set_num_threads(1)
 from mnistdash import zoo  # noqa: E402
 from mnistdash.config import MODELS_DIR  # noqa: E402
 from mnistdash.data import load_split  # noqa: E402
-from mnistdash.onnx import check  # noqa: E402
-from mnistdash.onnx.model import OnnxRuntimeClassifier  # noqa: E402
-from mnistdash.onnx.store import export_model, import_model  # noqa: E402
+from mnistdash.zoo.onnx import check  # noqa: E402
+from mnistdash.zoo.onnx.importer import export_model, import_model  # noqa: E402
+from mnistdash.zoo.onnx.model import OnnxRuntimeClassifier  # noqa: E402
 
 
 def _per_digit_ms(model, digits: np.ndarray) -> np.ndarray:

@@ -5,16 +5,15 @@ import time
 import numpy as np
 import torch
 
-from mnistdash.config import CLASSIFIERS
 from mnistdash.data import load_split
-from mnistdash.live import read_digit
-from mnistdash.ood.build import load_scorer
-from mnistdash.zoo import load_all
+from mnistdash.draw.live import read_digit
+from mnistdash.robustness.ood.build import load_scorer
+from mnistdash.zoo import load_all, registry
 
 torch.set_num_threads(1)  # as the app
 models, _ = load_all()
 scorer = load_scorer()
-names = [n for n in CLASSIFIERS if n in models]
+names = [n for n in registry.classifiers() if n in models]
 digits = load_split("test").floats()[:60]
 
 
@@ -32,7 +31,9 @@ for i, digit in enumerate(digits):
 without, with_score = np.array(pairs).T
 added = with_score - without
 print(f"read_digit without the score: p50 {np.median(without):.1f} ms; with it: p50 {np.median(with_score):.1f} ms")
-print(f"the digit score adds p50 {np.median(added):.2f} ms, p95 {np.percentile(added, 95):.2f} ms per Draw prediction (target: at most 10 ms)")
+print(
+    f"the digit score adds p50 {np.median(added):.2f} ms, p95 {np.percentile(added, 95):.2f} ms per Draw prediction (target: at most 10 ms)"
+)
 start = time.perf_counter()
 for d in digits:
     scorer.score(models, d[None])

@@ -16,7 +16,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.browser_bench import rss_mb  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PAGES, Server, wait_idle  # noqa: E402
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, PAGES, Server, wait_idle  # noqa: E402
 
 
 def settle(page, timeout: float = 120_000) -> None:
@@ -35,7 +35,9 @@ def visit_all(page, srv, label: str | None = None) -> dict[str, float]:
     settle(page)
     times = {}
     for path, text in PAGES[1:]:
-        link = page.locator(f'[data-testid="stPageLink-NavLink"][href="{path}"]:visible').first  # the sidebar's (the home page's own first)
+        link = page.locator(
+            f'[data-testid="stPageLink-NavLink"][href="{path}"]:visible'
+        ).first  # the sidebar's (the home page's own first)
         t0 = time.perf_counter()
         link.click()
         page.get_by_text(text, exact=False).first.wait_for(timeout=120_000)
@@ -86,7 +88,9 @@ def main():
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             steps = slider_steps(context.new_page(), srv)
             context.close()
-            print(f"Denoise, one slider step to settled: median {np.median(steps):.2f} s, max {max(steps):.2f} s ({len(steps)} steps)")
+            print(
+                f"Denoise, one slider step to settled: median {np.median(steps):.2f} s, max {max(steps):.2f} s ({len(steps)} steps)"
+            )
             contexts = []
             for _ in range(args.sessions - 1):
                 context = browser.new_context(viewport={"width": 1400, "height": 1000})

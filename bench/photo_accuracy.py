@@ -1,4 +1,4 @@
-"""Per family of pictures people bring (mnistdash.families): read right by each model, flagged "not a digit".
+"""Per family of pictures people bring (mnistdash.images.families): read right by each model, flagged "not a digit".
 
 Every picture goes through load_image and to_mnist, the path of the Draw upload and `mnistdash predict`.
 "after" is the working tree's reading pipeline; "before" (with --before REV) is preprocess.py and ink.py as
@@ -25,10 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 torch.set_num_threads(1)
 
-from mnistdash import preprocess  # noqa: E402
 from mnistdash.data import load_split  # noqa: E402
-from mnistdash.families import FAMILIES, HELD_BACK, family_set  # noqa: E402
-from mnistdash.ood.build import load_scorer  # noqa: E402
+from mnistdash.images import preprocess  # noqa: E402
+from mnistdash.images.families import FAMILIES, HELD_BACK, family_set  # noqa: E402
+from mnistdash.robustness.ood.build import load_scorer  # noqa: E402
 from mnistdash.zoo import load_all  # noqa: E402
 
 MODELS = ("cnn", "mlp")
@@ -42,16 +42,20 @@ def _module_at(revision: str, name: str, extra: dict | None = None):
     module = types.ModuleType(f"{name}_{revision}")
     module.__dict__.update(extra or {})
     sys.modules[module.__name__] = module  # dataclasses look their module up there
-    saved = {k: sys.modules.get(k) for k in ("mnistdash.ink",)}
+    saved = {k: sys.modules.get(k) for k in ("mnistdash.images.ink",)}
     if extra and "ink" in extra:  # `from mnistdash import ink` inside the old source takes the old ink
         import mnistdash
 
-        old_ink, mnistdash.ink, sys.modules["mnistdash.ink"] = getattr(mnistdash, "ink", None), extra["ink"], extra["ink"]
+        old_ink, mnistdash.images.ink, sys.modules["mnistdash.images.ink"] = (
+            getattr(mnistdash, "ink", None),
+            extra["ink"],
+            extra["ink"],
+        )
     try:
         exec(compile(source, f"{revision}:mnistdash/{name}.py", "exec"), module.__dict__)
     finally:
         if extra and "ink" in extra:
-            mnistdash.ink = old_ink
+            mnistdash.images.ink = old_ink
             for k, v in saved.items():
                 sys.modules[k] = v
     return module
@@ -98,12 +102,16 @@ def main():
     if args.before:
         before = pipeline_at(args.before)
         if before is None:
-            print(f"(no 'before': git cannot show {args.before}:mnistdash/preprocess.py here)")
+            print(f"(no 'before': git cannot show {args.before}:mnistdash/images/preprocess.py here)")
         else:
             versions = {f"before {args.before}": before, **versions}
 
     print(f"{args.n} pictures per family and seed, seeds {args.seeds}; held back from tuning: {', '.join(HELD_BACK)}")
-    print(f"{'pipeline':<16} {'family':<8} {'n':>5} " + " ".join(f"{m:>6}" for m in MODELS) + f" {'flagged':>8} {'refused':>8} {'ms/pic':>7}  target")
+    print(
+        f"{'pipeline':<16} {'family':<8} {'n':>5} "
+        + " ".join(f"{m:>6}" for m in MODELS)
+        + f" {'flagged':>8} {'refused':>8} {'ms/pic':>7}  target"
+    )
     for family in args.families:
         pictures = [p for seed in args.seeds for p in family_set(images, labels, family, args.n, seed)]
         truth = np.array([p.label for p in pictures])

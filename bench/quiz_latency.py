@@ -48,7 +48,9 @@ def main() -> None:
         if len(times) < args.answers:
             at.button(key="quiz_again").click().run()
     ms = 1000 * np.array(times)
-    print(f"quiz: {len(ms)} answers, server time per answer p50 {np.percentile(ms, 50):.1f} ms, p95 {np.percentile(ms, 95):.1f} ms, max {ms.max():.1f} ms")
+    print(
+        f"quiz: {len(ms)} answers, server time per answer p50 {np.percentile(ms, 50):.1f} ms, p95 {np.percentile(ms, 95):.1f} ms, max {ms.max():.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def _writer(url: str, who: str, seconds: float, out) -> None:
-    from mnistdash.reviews import ReviewStore
+    from mnistdash.people import ReviewStore
 
     store = ReviewStore.open(url)
     n, locked, lat = 0, 0, []
@@ -36,7 +36,7 @@ def _writer(url: str, who: str, seconds: float, out) -> None:
 
 
 def run(url: str, writers: int, seconds: float) -> dict:
-    from mnistdash.reviews import ReviewStore
+    from mnistdash.people import ReviewStore
 
     ReviewStore.open(url)  # migrated once, before the writers start
     ctx = mp.get_context("spawn")
@@ -48,7 +48,12 @@ def run(url: str, writers: int, seconds: float) -> dict:
     for p in procs:
         p.join()
     total = sum(r[0] for r in results)
-    return {"answers": total, "per_second": total / seconds, "locked": sum(r[1] for r in results), "p95_ms": 1000 * max(r[2] for r in results)}
+    return {
+        "answers": total,
+        "per_second": total / seconds,
+        "locked": sum(r[1] for r in results),
+        "p95_ms": 1000 * max(r[2] for r in results),
+    }
 
 
 def main() -> None:
@@ -60,11 +65,15 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         r = run(f"sqlite:///{tmp}/bench.db", args.writers, args.seconds)
-        print(f"sqlite      {args.writers} writers: {r['per_second']:8.0f} answers/s  (p95 write {r['p95_ms']:.1f} ms, 'database is locked': {r['locked']})")
+        print(
+            f"sqlite      {args.writers} writers: {r['per_second']:8.0f} answers/s  (p95 write {r['p95_ms']:.1f} ms, 'database is locked': {r['locked']})"
+        )
     if _bin("initdb"):
         with throwaway_cluster() as url:
             r = run(url, args.writers, args.seconds)
-            print(f"postgresql  {args.writers} writers: {r['per_second']:8.0f} answers/s  (p95 write {r['p95_ms']:.1f} ms, 'database is locked': {r['locked']})")
+            print(
+                f"postgresql  {args.writers} writers: {r['per_second']:8.0f} answers/s  (p95 write {r['p95_ms']:.1f} ms, 'database is locked': {r['locked']})"
+            )
     else:
         print("postgresql: not installed (apt-get install postgresql), skipped")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, Server, wait_idle  # noqa: E402
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, Server, wait_idle  # noqa: E402
 
 PAGES = ["", "Weights", "Explain", "Draw", "Errors", "Embedding", "Denoise", "Linear_lab"]
 

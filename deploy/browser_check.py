@@ -9,8 +9,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, assert_no_errors, canvas_box, open_page, stroke, wait_idle  # noqa: E402
-from tests.browser.test_drawx import _answers  # noqa: E402
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, assert_no_errors, canvas_box, open_page, stroke, wait_idle  # noqa: E402
+from tests.browser.harness import model_answers as _answers  # noqa: E402
 
 
 class Url:

@@ -10,8 +10,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from deploy.browser_check import Url  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, assert_no_errors, open_page, wait_idle  # noqa: E402
-from tests.browser.test_quiz import QUIZ, _crowd_rows  # noqa: E402
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, QUIZ, assert_no_errors, open_page, wait_idle  # noqa: E402  # noqa: E402
+from tests.browser.harness import crowd_rows as _crowd_rows
 
 
 def _play_round(page, answers: int = 20) -> None:
@@ -59,7 +59,9 @@ def two_rounds(url: str) -> None:
         a.get_by_text("Your running score").wait_for(timeout=60_000)
         wait_idle(a)
         seen = set(_crowd_rows(a))  # the 20 most answered digits of everyone's (B's 40 answers are counted by the caller)
-        assert seen and seen <= answered_a | answered_b, f"session A's crowd shows digits nobody answered: {seen - answered_a - answered_b}"
+        assert seen and seen <= answered_a | answered_b, (
+            f"session A's crowd shows digits nobody answered: {seen - answered_a - answered_b}"
+        )
         assert_no_errors(a)
         assert_no_errors(b)
         print(f"two sessions answered 40 digits; B saw A's in the crowd counts ({len(answered_a | answered_b)} digits)")
@@ -92,7 +94,9 @@ def renders(url: str) -> None:
 if __name__ == "__main__":
     what, url = sys.argv[1], sys.argv[2]
     try:
-        {"two": lambda: two_rounds(url), "half": lambda: half_round(url, int(sys.argv[3])), "renders": lambda: renders(url)}[what]()
+        {"two": lambda: two_rounds(url), "half": lambda: half_round(url, int(sys.argv[3])), "renders": lambda: renders(url)}[
+            what
+        ]()
     except AssertionError as e:
         print(f"compose check failed: {e}")
         sys.exit(1)

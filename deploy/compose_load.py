@@ -47,7 +47,9 @@ async def main(url: str, sessions: int, answers: int) -> None:
     if len(latencies) < 2:
         sys.exit(1)
     q = statistics.quantiles(latencies, n=20, method="inclusive")
-    print(f"{sessions} sessions x {answers} answers ({len(latencies)} timed): latency median {statistics.median(latencies):.2f} s, p95 {q[18]:.2f} s, max {max(latencies):.2f} s")
+    print(
+        f"{sessions} sessions x {answers} answers ({len(latencies)} timed): latency median {statistics.median(latencies):.2f} s, p95 {q[18]:.2f} s, max {max(latencies):.2f} s"
+    )
 
 
 if __name__ == "__main__":

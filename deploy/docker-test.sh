@@ -29,10 +29,10 @@ CID=$(run_app); secs=$(wait_healthy); log "healthy after ${secs}s"; [ "$secs" -l
 $DOCKER exec "$CID" mnistdash evaluate --json | python3 -c "
 import json,sys; rows=json.load(sys.stdin); bad=[r['model'] for r in rows if 'manifest_accuracy' in r and r['accuracy']!=r['manifest_accuracy']]
 assert rows and not bad, bad; print(len(rows), 'models match the manifest')"
-$DOCKER exec "$CID" python -c "from mnistdash.reviews import store; print(store.__name__)" >/dev/null
-$DOCKER exec "$CID" python -c "from mnistdash.reviews.store import ReviewStore; s=ReviewStore.open(); s.add_answer('ci', 'test', 7, '1')"
+$DOCKER exec "$CID" python -c "from mnistdash.people import db; print(db.__name__)" >/dev/null
+$DOCKER exec "$CID" python -c "from mnistdash.people.db import ReviewStore; s=ReviewStore.open(); s.add_answer('ci', 'test', 7, '1')"
 $DOCKER restart "$CID" >/dev/null; wait_healthy >/dev/null
-n=$($DOCKER exec "$CID" python -c "from mnistdash.reviews.store import ReviewStore; print(len(ReviewStore.open().answers(who='ci')))")
+n=$($DOCKER exec "$CID" python -c "from mnistdash.people.db import ReviewStore; print(len(ReviewStore.open().answers(who='ci')))")
 [ "$n" = 1 ] || { echo "review database lost across a restart ($n answers)"; exit 1; }
 log "review database survived a restart on the /data volume"
 PY=${PY:-.venv/bin/python}

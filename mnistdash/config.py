@@ -1,8 +1,12 @@
-"""Every path and constant in one place, built from this file's location."""
+"""Every path, constant and environment variable in one place, built from this file's location.
+
+Nothing is read from disk at import: the class names (an optional classes.txt beside the data) are read on first
+use. Which models exist lives in one table, `mnistdash.zoo.registry`.
+"""
 
 from __future__ import annotations
 
-import json
+import functools
 import os
 from pathlib import Path
 
@@ -10,6 +14,23 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("MNISTDASH_DATA_DIR", ROOT / "data" / "mnist"))
 MODELS_DIR = Path(os.environ.get("MNISTDASH_MODELS_DIR", ROOT / "models"))
 MANIFEST = "manifest.json"
+# The review store: a SQLAlchemy URL (PostgreSQL in a deployment), else a SQLite file under the state folder.
+DB_URL_ENV, STATE_DIR_ENV = "MNISTDASH_DB_URL", "MNISTDASH_STATE_DIR"
+TRAIN_THREADS_ENV = "MNISTDASH_TRAIN_THREADS"  # torch threads for `mnistdash train` (1 is faster on a busy machine)
+
+
+def db_url() -> str:
+    return os.environ.get(DB_URL_ENV, "").strip()
+
+
+def state_dir() -> Path:
+    return Path(os.environ.get(STATE_DIR_ENV, ROOT / "var"))
+
+
+def train_threads() -> int:
+    threads = os.environ.get(TRAIN_THREADS_ENV, "2")
+    return int(threads) if threads.isdigit() and int(threads) > 0 else 2
+
 
 IMAGE_SIZE = 28
 N_CLASSES = 10
@@ -31,61 +52,33 @@ def read_class_names(data_dir: Path = DATA_DIR) -> tuple[tuple[str, ...], str]:
     return names, ""
 
 
-CLASS_NAMES, CLASS_NAMES_PROBLEM = read_class_names()
-NAMED_CLASSES = CLASS_NAMES != DIGITS  # a dataset whose classes are not the digits (Fashion-MNIST, Kannada-MNIST ...)
 DATASET = DATA_DIR.name  # the data folder's name: how the sidebar names the dataset
+
+
+@functools.cache
+def _class_names() -> tuple[tuple[str, ...], str]:
+    return read_class_names()
+
+
+def __getattr__(name: str):
+    """CLASS_NAMES, CLASS_NAMES_PROBLEM and NAMED_CLASSES (a dataset whose classes are not the digits: Fashion-MNIST,
+    Kannada-MNIST ...), read from classes.txt on first use rather than at import."""
+    if name == "CLASS_NAMES":
+        return _class_names()[0]
+    if name == "CLASS_NAMES_PROBLEM":
+        return _class_names()[1]
+    if name == "NAMED_CLASSES":
+        return _class_names()[0] != DIGITS
+    raise AttributeError(f"module 'mnistdash.config' has no attribute {name!r}")
 
 
 def class_name(c: int) -> str:
     """How the app names class `c`: its name from classes.txt ("Trouser"), else the digit itself ("7")."""
-    return CLASS_NAMES[int(c)]
+    return _class_names()[0][int(c)]
+
+
 SEED = 0
 
 # Gaussian noise levels (sigma on [0, 1] pixels) for the denoiser's accuracy table.
 NOISE_LEVELS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 DENOISE_SIGMA = 0.5
-
-# Models in the order the UI lists them.
-LINEAR_MODELS = ("logreg-ovr", "logreg-multinomial", "template-mean", "template-contrast", "linear-mse")
-TORCH_CLASSIFIERS = ("mlp", "mlp-deep", "cnn", "bottleneck")
-BUILTIN_CLASSIFIERS = LINEAR_MODELS + TORCH_CLASSIFIERS
-BUILTIN_MODELS = BUILTIN_CLASSIFIERS + ("denoiser",)
-
-# What each model is, in words the UI shows.
-DESCRIPTIONS = {
-    "logreg-ovr": "logistic regression, one-vs-rest (10 binary classifiers)",
-    "logreg-multinomial": "logistic regression, multinomial (softmax)",
-    "template-mean": "dot product with each class's mean image (unit norm)",
-    "template-contrast": "mean of the class minus mean of the rest, on centred pixels",
-    "linear-mse": "least squares to one-hot targets on binarized pixels",
-    "mlp": "MLP 784-100-10",
-    "mlp-deep": "MLP 784-500-200-50-10 with dropout",
-    "cnn": "convnet: conv5/32-conv5/64-conv3/128, batch norm, dropout, augmentation",
-    "bottleneck": "784-500-100-2-100-10 classifier with a 2-unit layer",
-    "denoiser": "denoising autoencoder 784-256-128-256-784",
-}
-
-
-def imported_models(models_dir: Path = MODELS_DIR) -> dict[str, str]:
-    """Name -> description of the ONNX classifiers imported into the store (`mnistdash import-model`)."""
-    try:
-        models = json.loads((Path(models_dir) / MANIFEST).read_text()).get("models", {})
-    except (OSError, ValueError, AttributeError):
-        return {}  # a missing or damaged manifest is reported where the models are loaded
-    return {
-        name: str(entry.get("config", {}).get("description") or "imported ONNX classifier")
-        for name, entry in sorted(models.items())
-        if isinstance(entry, dict) and isinstance(entry.get("config"), dict) and entry["config"].get("family") == "onnx"
-    }
-
-
-def classifiers(models_dir: Path | None = None) -> tuple[str, ...]:
-    """The built-in classifiers, then those imported into `models_dir` (default: the models folder)."""
-    return BUILTIN_CLASSIFIERS + tuple(imported_models(Path(models_dir) if models_dir is not None else MODELS_DIR))
-
-
-# The models the app and the commands work with: the built-in ones, then the imported ones (read once at start).
-IMPORTED = imported_models()
-CLASSIFIERS = BUILTIN_CLASSIFIERS + tuple(IMPORTED)
-ALL_MODELS = CLASSIFIERS + ("denoiser",)
-DESCRIPTIONS.update({name: f"imported: {text}" for name, text in IMPORTED.items()})

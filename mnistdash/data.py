@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from mnistdash.config import DATA_DIR, IMAGE_SIZE, N_CLASSES, SEED
+from mnistdash.errors import DataError  # noqa: F401  (raised here, imported from here)
 
 IDX_IMAGES_MAGIC = 2051
 IDX_LABELS_MAGIC = 2049
@@ -25,10 +26,6 @@ NPZ_NAMES = {
     "train": ("X_kannada_MNIST_train.npz", "y_kannada_MNIST_train.npz"),
     "test": ("X_kannada_MNIST_test.npz", "y_kannada_MNIST_test.npz"),
 }
-
-
-class DataError(ValueError):
-    """A dataset file is missing, truncated or of the wrong shape; the message names it."""
 
 
 @dataclass(frozen=True)

@@ -1,38 +1,54 @@
-"""Where models fail: confusion matrices, the digits behind a cell, and two models compared."""
+"""Every error the dashboard and the command line report: one MnistdashError, whose str() is one line that says
+what is wrong and what to do. The pages show it as a message (no traceback); the command line prints it and
+exits 2. Each module raises its own subclass, and re-exports it under the name it always had."""
 
 from __future__ import annotations
 
-import numpy as np
+
+class MnistdashError(Exception):
+    """Base of every reported error: str() is one line."""
 
 
-def confusion(labels: np.ndarray, preds: np.ndarray) -> np.ndarray:
-    """(10, 10) counts; rows are true labels, columns predictions."""
-    return np.bincount(labels * 10 + preds, minlength=100).reshape(10, 10)
+class UsageError(MnistdashError):
+    """Bad input or arguments on the command line: printed as one line, exit 2."""
 
 
-def precision_recall(cm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    tp = np.diag(cm).astype(np.float64)
-    precision = tp / np.maximum(cm.sum(0), 1)
-    recall = tp / np.maximum(cm.sum(1), 1)
-    return precision, recall
+class ImageError(MnistdashError, ValueError):
+    """An input is not a usable image, or holds no digit; the message says what to do."""
 
 
-def cell_members(labels: np.ndarray, probs: np.ndarray, true: int, pred: int) -> np.ndarray:
-    """Indices of digits labelled `true` and predicted `pred`.
-
-    Off the diagonal, most confidently wrong first (highest probability of the wrong class);
-    on the diagonal, least confident correct first.
-    """
-    preds = probs.argmax(1)
-    idx = np.flatnonzero((labels == true) & (preds == pred))
-    conf = probs[idx, pred]
-    return idx[np.argsort(conf if true == pred else -conf, kind="stable")]
+class DataError(MnistdashError, ValueError):
+    """A dataset file is missing, truncated or of the wrong shape; the message names it."""
 
 
-def disagreements(labels: np.ndarray, probs_a: np.ndarray, probs_b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(a right and b wrong, b right and a wrong), each most confident disagreement first."""
-    ra, rb = probs_a.argmax(1) == labels, probs_b.argmax(1) == labels
-    a_only, b_only = np.flatnonzero(ra & ~rb), np.flatnonzero(rb & ~ra)
-    a_only = a_only[np.argsort(-probs_b[a_only].max(1), kind="stable")]
-    b_only = b_only[np.argsort(-probs_a[b_only].max(1), kind="stable")]
-    return a_only, b_only
+class StoreError(MnistdashError, RuntimeError):
+    """A model or artifact cannot be loaded; the message names the file and says what to do."""
+
+
+class StoreUnavailable(MnistdashError):
+    """The review database cannot be used; str() is one line: what is wrong and what to do."""
+
+
+class OnnxRefused(MnistdashError):
+    """An ONNX file is not imported (or a model not exported); the store is untouched."""
+
+
+class Unsupported(MnistdashError):
+    """An ONNX graph uses an operator (or an attribute) the torch interpreter does not run (onnxruntime runs it)."""
+
+
+class ImportRefused(MnistdashError):
+    """A review file is not imported: one line naming the bad row and what is wrong."""
+
+
+__all__ = [
+    "DataError",
+    "ImageError",
+    "ImportRefused",
+    "MnistdashError",
+    "OnnxRefused",
+    "StoreError",
+    "StoreUnavailable",
+    "Unsupported",
+    "UsageError",
+]

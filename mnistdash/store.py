@@ -19,12 +19,9 @@ from safetensors import SafetensorError
 from safetensors.numpy import load_file, save_file
 
 from mnistdash.config import MANIFEST, MODELS_DIR
+from mnistdash.errors import StoreError  # noqa: F401  (raised here, imported from here)
 
 ARTIFACTS = "artifacts"
-
-
-class StoreError(RuntimeError):
-    """A model or artifact cannot be loaded; the message names the file and says what to do."""
 
 
 def sha256(path: Path) -> str:

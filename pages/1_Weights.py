@@ -3,11 +3,12 @@
 import numpy as np
 import streamlit as st
 
-from mnistdash import weights
-from mnistdash.config import LINEAR_MODELS, class_name
-from mnistdash.figures import symmetric_range
+from mnistdash.config import class_name
+from mnistdash.plots import weights
+from mnistdash.plots.figures import symmetric_range
 from mnistdash.ui import cache, weights_notes, widgets
 from mnistdash.ui.zoom import zoomable_mosaic
+from mnistdash.zoo.registry import LINEAR_MODELS
 
 widgets.page_header(
     "Weights",
@@ -167,7 +168,9 @@ with tab_cnn:
         fmaps = weights.cnn_feature_maps(models["cnn"], cache.floats("test")[idx], block - 1)
         c1, c2 = st.columns([1, 5])
         fm_label = int(cache.split("test").labels[idx])
-        widgets.digit_image(cache.floats("test")[idx], f"#{idx}, label {fm_label}", alt=f"test digit {idx}, labelled {fm_label}", container=c1)
+        widgets.digit_image(
+            cache.floats("test")[idx], f"#{idx}, label {fm_label}", alt=f"test digit {idx}, labelled {fm_label}", container=c1
+        )
         with c2:
             zoomable_mosaic(
                 fmaps,

@@ -3,19 +3,19 @@
 import numpy as np
 import streamlit as st
 
-from mnistdash.config import CLASSIFIERS
-from mnistdash.drawing import canvas_digit
+from mnistdash.draw.headline import accuracies, verdict
+from mnistdash.draw.live import read_digit
 from mnistdash.explain import CAPTUM_METHODS, METHODS
-from mnistdash.live import read_digit
-from mnistdash.preprocess import ImageError
+from mnistdash.images.drawing import canvas_digit
+from mnistdash.images.preprocess import ImageError
 from mnistdash.ui import cache, canvas, counterfactual, draw, maps, ood, timeline, widgets
 from mnistdash.ui.verdict import show_verdict
-from mnistdash.verdict import accuracies, verdict
+from mnistdash.zoo import registry
 
 widgets.page_header(
     "Draw a digit", "Draw white on black like MNIST, or upload a photo of a digit; every model reads it as you draw."
 )
-widgets.unavailable_notice(CLASSIFIERS)
+widgets.unavailable_notice(registry.classifiers())
 models = cache.models()
 names = cache.classifiers()
 
@@ -48,7 +48,9 @@ def draw_part() -> None:
                 upload = None
                 if len(uploads) > 1:
                     names_up = [f.name for f in uploads]
-                    chosen = st.selectbox("Read in full", range(len(uploads)), format_func=lambda i: names_up[i], key="upload_pick")
+                    chosen = st.selectbox(
+                        "Read in full", range(len(uploads)), format_func=lambda i: names_up[i], key="upload_pick"
+                    )
                     upload = uploads[min(chosen or 0, len(uploads) - 1)]
                 elif uploads:
                     upload = uploads[0]
@@ -86,8 +88,17 @@ def draw_part() -> None:
                 ood.show_notice(reading)
                 c1, c2 = st.columns([1, 2])
                 with c1:
-                    widgets.digit_image(reading.digit, "what the models see (28x28)", alt="your digit as the models see it, 28 by 28 pixels", px=140)
-                    if st.button("🔍 Explain it in full", key="draw_to_explain", help="Every model and method on this digit, on the Explain page"):
+                    widgets.digit_image(
+                        reading.digit,
+                        "what the models see (28x28)",
+                        alt="your digit as the models see it, 28 by 28 pixels",
+                        px=140,
+                    )
+                    if st.button(
+                        "🔍 Explain it in full",
+                        key="draw_to_explain",
+                        help="Every model and method on this digit, on the Explain page",
+                    ):
                         widgets.send_to_explain(reading.digit, _where_from(source))
                 show_verdict(c2, verdict(reading.probs, accuracies(cache.manifest())))
                 st.session_state["drawn_digit"] = reading.digit  # the Adversarial page can attack it
@@ -125,5 +136,7 @@ def _where_from(source: str) -> str:
 
 
 draw_part()
-maps.warm_first_stroke(st.session_state.get("draw_method", "input-x-gradient"))  # once per server: the first stroke is as quick as the next
+maps.warm_first_stroke(
+    st.session_state.get("draw_method", "input-x-gradient")
+)  # once per server: the first stroke is as quick as the next
 ood.show_measurement()

@@ -4,11 +4,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from mnistdash import errors
-from mnistdash.config import CLASS_NAMES, CLASSIFIERS, NAMED_CLASSES, class_name
-from mnistdash.figures import confusion_figure, mark_cell
+from mnistdash.config import CLASS_NAMES, NAMED_CLASSES, class_name
+from mnistdash.mistakes import confusion as errors
+from mnistdash.plots.figures import confusion_figure, mark_cell
 from mnistdash.ui import cache, mislabel_table, reviews, url, widgets
 from mnistdash.ui.grid import digit_grid
+from mnistdash.zoo import registry
 
 widgets.page_header(
     "Errors",
@@ -16,7 +17,7 @@ widgets.page_header(
 )
 if not widgets.require_data():
     st.stop()
-widgets.unavailable_notice(CLASSIFIERS)
+widgets.unavailable_notice(registry.classifiers())
 names = [n for n in cache.classifiers() if cache.probs(n, "test") is not None]
 if not names:
     st.error("No classifier with precomputed probabilities; run `mnistdash train`.")
@@ -92,7 +93,9 @@ with tab_cm:
         true, pred = cell
         members = errors.cell_members(labels, probs, true, pred)
         kind = "least confident correct first" if true == pred else "most confidently wrong first"
-        st.subheader(f"True {class_name(true)}, predicted {class_name(pred)}: {len(members)} {'images' if NAMED_CLASSES else 'digits'} ({kind})")
+        st.subheader(
+            f"True {class_name(true)}, predicted {class_name(pred)}: {len(members)} {'images' if NAMED_CLASSES else 'digits'} ({kind})"
+        )
         crowd = reviews.crowd_column(split, members)
         caps = [f"#{i} · {class_name(true)}→{class_name(pred)} · p={probs[i, pred]:.2f}" for i in members]
         if isinstance(crowd, list):  # what people answered, where anyone did

@@ -5,8 +5,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from mnistdash.config import class_name
-from mnistdash.figures import CLASS_COLOURS
-from mnistdash.selection import odd_first
+from mnistdash.maps.selection import odd_first
+from mnistdash.plots.figures import CLASS_COLOURS
 from mnistdash.ui import cache, widgets
 from mnistdash.ui.grid import digit_grid
 
@@ -76,10 +76,14 @@ def scatter(coords: np.ndarray) -> go.Figure:
                 mode="markers",
                 name="selected",
                 hoverinfo="skip",
-                marker=dict(size=8, color=[colours[int(p)] for p in selected], line=dict(width=1.5, color="black")),  # a ring no class has
+                marker=dict(
+                    size=8, color=[colours[int(p)] for p in selected], line=dict(width=1.5, color="black")
+                ),  # a ring no class has
             )
         )
-    fig.update_layout(height=520, margin=dict(l=0, r=0, t=34, b=0), dragmode="select", legend=dict(itemsizing="constant"))  # a plain drag selects a box
+    fig.update_layout(
+        height=520, margin=dict(l=0, r=0, t=34, b=0), dragmode="select", legend=dict(itemsizing="constant")
+    )  # a plain drag selects a box
     return fig
 
 

@@ -4,12 +4,12 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from mnistdash.config import CLASSIFIERS
 from mnistdash.data import noisy
-from mnistdash.denoise import nearest_level, slider_range
-from mnistdash.figures import CLASS_COLOURS
+from mnistdash.plots.figures import CLASS_COLOURS
+from mnistdash.robustness.noise import nearest_level, slider_range
 from mnistdash.ui import cache, widgets
 from mnistdash.ui.zoom import zoomable_mosaic
+from mnistdash.zoo import registry
 
 widgets.page_header(
     "Denoise",
@@ -17,7 +17,7 @@ widgets.page_header(
 )
 if not widgets.require_data():
     st.stop()
-widgets.unavailable_notice(["denoiser"] + list(CLASSIFIERS))
+widgets.unavailable_notice(["denoiser"] + list(registry.classifiers()))
 models = cache.models()
 if "denoiser" not in models:
     st.error("The denoiser is unavailable, so this page cannot show reconstructions.")
@@ -89,7 +89,7 @@ st.subheader("Accuracy on all 10,000 test digits across noise levels")
 if isinstance(table, str):
     st.warning(f"The precomputed accuracy table is unavailable: {table}")
 elif model not in list(table["models"]):
-    st.info(f"{model} has no precomputed accuracy curves; run `mnistdash artifacts`.")
+    st.info(f"{model} has no precomputed accuracy curves; run `mnistdash train --only denoiser` to rebuild them.")
 else:
     levels = table["levels"]
     i = list(table["models"]).index(model)

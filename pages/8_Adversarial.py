@@ -3,9 +3,9 @@
 import numpy as np
 import streamlit as st
 
-from mnistdash.config import CLASSIFIERS
 from mnistdash.ui import attack, cache, widgets
 from mnistdash.ui.zoom import zoomable_mosaic
+from mnistdash.zoo import registry
 
 widgets.page_header(
     "Adversarial examples",
@@ -13,7 +13,7 @@ widgets.page_header(
 )
 if not widgets.require_data():
     st.stop()
-widgets.unavailable_notice(list(CLASSIFIERS))
+widgets.unavailable_notice(list(registry.classifiers()))
 names = cache.differentiable()  # attacks follow gradients
 if not names:
     st.error("No classifier could be loaded, so nothing can be attacked.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -34,14 +35,33 @@ def committed_models():
     return models
 
 
+def shared_dir(tmp_path_factory) -> Path:
+    """A folder every pytest-xdist worker of this run shares (the run's own temporary folder without xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def built_once(tmp_path_factory, name: str, build) -> Path:
+    """`build(folder)` run once per test run, whichever worker asks first; the others wait for it and reuse it."""
+    from filelock import FileLock
+
+    root = shared_dir(tmp_path_factory)
+    target = root / name
+    with FileLock(str(root / f"{name}.lock")):
+        if not (root / f"{name}.built").exists():
+            shutil.rmtree(target, ignore_errors=True)
+            build(target)
+            (root / f"{name}.built").touch()
+    return target
+
+
 @pytest.fixture(scope="session")
 def quick_store(tmp_path_factory):
-    """A full model store trained with --quick (2,000 digits, one epoch), built once per session."""
-    from mnistdash.train import train_all
+    """A full model store trained with --quick (2,000 digits, one epoch), built once per run (shared by the workers).
+    Tests read it; one that damages a store takes `store_copy`."""
+    from mnistdash.jobs.train import train_all
 
-    root = tmp_path_factory.mktemp("quick-models")
-    train_all(quick=True, models_dir=root)
-    return root
+    return built_once(tmp_path_factory, "quick-models", lambda root: train_all(quick=True, models_dir=root))
 
 
 @pytest.fixture
@@ -66,8 +86,24 @@ def digit_png(image: np.ndarray, path, invert: bool = False, size: int | None = 
     return path
 
 
+# What `make test-fast` leaves out besides the browser: modules that run the command line in subprocesses, train,
+# or build large seeded sets; and any test that needs the quick-trained store (87 s to build).
+SLOW_MODULES = ("test_cli.py", "test_train.py", "test_reviews_durability.py", "test_families.py", "test_onnx_import.py")
+SLOW_FIXTURES = {"quick_store", "store_copy", "batch", "photos"}
+
+
+def pytest_collection_modifyitems(items):
+    """Markers by what a test needs: `postgres` for the throwaway PostgreSQL server (a `postgresql` parameter),
+    `slow` for the above, so that `make test-fast` can leave them out."""
+    for item in items:
+        if "postgresql" in item.nodeid:
+            item.add_marker(pytest.mark.postgres)
+        if item.path.name in SLOW_MODULES or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_terminal_summary(terminalreporter):
-    """How many generated inputs the property-based tests (tests/test_fuzz.py) ran, per input path."""
+    """How many generated inputs the property-based tests (tests/images/test_fuzz.py) ran, per input path."""
     import sys
 
     fuzz = next((m for name, m in list(sys.modules.items()) if name.endswith("test_fuzz") and hasattr(m, "CASES")), None)

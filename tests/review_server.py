@@ -6,7 +6,7 @@ import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
-from mnistdash.reviews import ReviewStore
+from mnistdash.people import ReviewStore
 
 store = ReviewStore.open(sys.argv[2])
 

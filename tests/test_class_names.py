@@ -6,7 +6,9 @@ from mnistdash.config import DIGITS, read_class_names
 
 
 def test_names_from_classes_txt(tmp_path):
-    (tmp_path / "classes.txt").write_text("T-shirt/top\nTrouser\nPullover\nDress\nCoat\nSandal\nShirt\nSneaker\nBag\nAnkle boot\n")
+    (tmp_path / "classes.txt").write_text(
+        "T-shirt/top\nTrouser\nPullover\nDress\nCoat\nSandal\nShirt\nSneaker\nBag\nAnkle boot\n"
+    )
     names, problem = read_class_names(tmp_path)
     assert names[1] == "Trouser" and names[9] == "Ankle boot" and problem == ""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mnistdash import store
-from mnistdash.evaluate import evaluate_all
+from mnistdash.jobs.evaluate import evaluate_all
 
 TARGETS = {"logreg-multinomial": 0.925, "linear-mse": 0.85, "mlp": 0.978, "mlp-deep": 0.982, "cnn": 0.996, "bottleneck": 0.97}
 

@@ -9,12 +9,13 @@ import numpy as np
 import pytest
 
 from mnistdash import store, zoo
-from mnistdash.config import ALL_MODELS, ROOT
+from mnistdash.config import ROOT
+from mnistdash.zoo import registry
 
 
 def test_quick_store_lists_every_model(quick_store):
     manifest = store.read_manifest(quick_store)
-    assert set(manifest["models"]) == set(ALL_MODELS)
+    assert set(manifest["models"]) == set(registry.all_models())
     for name, entry in manifest["models"].items():
         for key in ("config", "params", "seed", "train_seconds", "data_sha256", "files"):
             assert key in entry, (name, key)
@@ -22,7 +23,7 @@ def test_quick_store_lists_every_model(quick_store):
         for rel, digest in entry["files"].items():
             assert store.sha256(quick_store / rel) == digest
     models, errors = zoo.load_all(models_dir=quick_store)
-    assert not errors and set(models) == set(ALL_MODELS)
+    assert not errors and set(models) == set(registry.all_models())
 
 
 def test_round_trip_preserves_predictions(quick_store, test_split):
@@ -49,7 +50,7 @@ def test_damaged_model_is_named_and_others_load(store_copy, damage):
     assert set(errors) == {"cnn"}
     assert "cnn" in errors["cnn"] and "\n" not in errors["cnn"]
     assert ("missing" if damage == "delete" else "checksum") in errors["cnn"]
-    assert set(models) == set(ALL_MODELS) - {"cnn"}
+    assert set(models) == set(registry.all_models()) - {"cnn"}
 
 
 def test_missing_or_damaged_manifest(store_copy):

@@ -13,20 +13,8 @@ from captum.attr import InputXGradient, Occlusion, Saliency
 from torch import nn
 
 from mnistdash.explain.paths import PathIntegral, integrate
-from mnistdash.zoo import TorchClassifier
+from mnistdash.zoo.base import LinearTorch, TorchClassifier
 from mnistdash.zoo.linear import LinearModel, transform_input
-
-
-class LinearModule(nn.Module):
-    """A linear model as a torch module on its (transformed) input, (N, 28, 28) -> (N, 10) logits."""
-
-    def __init__(self, model: LinearModel):
-        super().__init__()
-        self.weight = nn.Parameter(torch.from_numpy(model.coef_.copy()), requires_grad=False)
-        self.bias = nn.Parameter(torch.from_numpy(model.intercept_.copy()), requires_grad=False)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return x.reshape(len(x), -1) @ self.weight.T + self.bias
 
 
 class ForwardOnly(nn.Module):
@@ -50,7 +38,7 @@ def as_torch(model) -> nn.Module:
     if isinstance(model, TorchClassifier):
         return model.module
     if isinstance(model, LinearModel):
-        return LinearModule(model).eval()
+        return LinearTorch(model).eval()  # on the transformed input: logits, not scaled
     if hasattr(model, "predict_proba"):
         return ForwardOnly(model).eval()
     raise TypeError(f"cannot explain a {type(model).__name__}")
@@ -191,3 +179,11 @@ METHODS: dict[str, type[Method]] = {
     "occlusion": OcclusionMethod,
 }
 CAPTUM_METHODS = tuple(m for m in METHODS if m != "exact")
+
+
+def methods_for(model) -> list[str]:
+    """The methods that explain `model`: exact w*x and every Captum method for a linear model, the Captum methods
+    for a network with gradients (built-in or a converted ONNX graph), occlusion alone for a graph onnxruntime runs."""
+    if isinstance(model, LinearModel):
+        return list(METHODS)
+    return list(CAPTUM_METHODS) if has_gradients(model) else ["occlusion"]

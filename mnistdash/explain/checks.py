@@ -71,3 +71,36 @@ def randomization_check(
         name: (float(every.mean()), float(ink.mean()))
         for name, (every, ink) in randomization_per_image(model, randomized, images, targets, methods).items()
     }
+
+
+def linear_sums(models: dict, names: list[str], image: np.ndarray) -> list[dict]:
+    """Per linear model: the exact map of its answer plus the bias, against its logit (they must be equal)."""
+    rows = []
+    for n in names:
+        m = models[n]
+        logits = m.logits(image[None])[0]
+        p = int(logits.argmax())
+        total = float(m.contributions(image, p).sum() + m.intercept_[p])
+        rows.append(
+            {
+                "model": n,
+                "predicted": p,
+                "sum of map + bias": f"{total:.6f}",
+                "logit": f"{logits[p]:.6f}",
+                "|difference|": f"{abs(total - logits[p]):.1e}",
+            }
+        )
+    return rows
+
+
+def completeness_row(model_name: str, target: int, ig) -> dict:
+    """One row of the integrated-gradients completeness table (an explain.paths.PathIntegral)."""
+    return {
+        "model": model_name,
+        "class": target,
+        "sum of IG map": f"{ig.total:.4f}",
+        "f(x) - f(black)": f"{ig.delta:.4f}",
+        "completeness gap": f"{ig.gap:.4f} ({100 * ig.relative_gap:.2f}%)",
+        "steps": ig.steps,
+        "within 1%": "yes" if ig.met else "NO: the map does not add up; read it with care",
+    }

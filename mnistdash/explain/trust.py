@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from mnistdash.config import LINEAR_MODELS, SEED, TORCH_CLASSIFIERS
+from mnistdash.config import SEED
 from mnistdash.explain import CAPTUM_METHODS
 from mnistdash.explain.checks import exact_agreement, randomization_per_image, randomized_copy
+from mnistdash.zoo.registry import LINEAR_MODELS, TORCH_CLASSIFIERS
 
 TRUST_KEY = "trust"
 SAMPLE = 200  # test digits in a full build

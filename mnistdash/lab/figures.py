@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from mnistdash.figures import CLASS_COLOURS
+from mnistdash.plots.figures import CLASS_COLOURS
 
 TRAIN, TEST = "#7f7f7f", "#1f77b4"
 

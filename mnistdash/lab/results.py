@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 
 from mnistdash import store
-from mnistdash.lab.experiments import ovo_vote
 
 REBUILD = "run `mnistdash train --only lab`"
 NEEDS = {
@@ -92,10 +91,6 @@ def pair_projection(
     wrong = np.where(labels[idx] == a, scores <= 0, scores > 0)
     margin = np.abs(scores[wrong])
     return idx, scores, idx[wrong][np.argsort(-margin, kind="stable")]
-
-
-def ovo_predictions(pairs: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
-    return ovo_vote(pairs["a"], pairs["b"], pairs["weights"], pairs["bias"], x)
 
 
 def reconstruct(pca: dict[str, np.ndarray], image: np.ndarray, k: int) -> np.ndarray:

@@ -7,9 +7,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from mnistdash import attack, store
-from mnistdash.attack.build import load_tables
+from mnistdash import store
 from mnistdash.explain import METHODS
+from mnistdash.robustness import attack
+from mnistdash.robustness.attack.build import load_tables
+from mnistdash.robustness.attack.figures import flip_chart  # noqa: F401  (the page draws it from here)
 from mnistdash.ui import cache, widgets
 
 SLIDER_MAX = 0.3
@@ -62,37 +64,6 @@ def highlight_changed(table: pd.DataFrame):
     """The readings table with the rows whose reading the attack changed in light red."""
     changed = table["changed?"] == "changed"
     return table.style.apply(lambda row: ["background-color: #fde0dd" if changed[row.name] else "" for _ in row], axis=1)
-
-
-NEVER = "#bdbdbd"  # bars of models the search never flipped within its range
-
-
-def flip_chart(flips: dict[str, float | None]) -> go.Figure:
-    """The smallest flipping epsilon per model; a model never flipped within [0, MAX_EPS] is a grey bar so marked."""
-    names = list(flips)
-    limit = attack.core.MAX_EPS
-    found = [flips[n] if flips[n] is not None else limit for n in names]
-    text = [f"{flips[n]:.3f}" if flips[n] is not None else f"never flipped up to {limit:g}" for n in names]
-    colours = ["#d62728" if flips[n] is not None else NEVER for n in names]
-    fig = go.Figure(
-        go.Bar(
-            x=found,
-            y=names,
-            orientation="h",
-            text=text,
-            textposition="auto",
-            marker=dict(color=colours, pattern=dict(shape=["" if flips[n] is not None else "/" for n in names])),
-            hovertemplate="%{y}: %{text}<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        height=60 + 32 * len(names),
-        xaxis_title="smallest epsilon that flips (L-inf)",
-        xaxis_range=[0, limit * 1.02],
-        yaxis_autorange="reversed",
-        margin=dict(l=0, r=0, t=10, b=0),
-    )
-    return fig
 
 
 @st.cache_data(max_entries=500, show_spinner=False)

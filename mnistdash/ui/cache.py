@@ -6,8 +6,8 @@ import numpy as np
 import streamlit as st
 
 from mnistdash import store
-from mnistdash.config import ALL_MODELS, CLASSIFIERS
 from mnistdash.data import DataError, Split, load_split
+from mnistdash.zoo import registry
 
 
 @st.cache_resource(show_spinner=False)
@@ -43,14 +43,14 @@ def models_and_errors() -> tuple[dict, dict[str, str]]:
     from mnistdash import zoo
 
     torch.set_num_threads(1)  # small single-image work runs far faster on one thread here
-    return zoo.load_all(ALL_MODELS)
+    return zoo.load_all(registry.all_models())
 
 
 @st.cache_resource(show_spinner=False)
 def file_problems() -> dict[str, str]:
     """Models whose files are missing or altered, found by checksum alone (fast, no torch)."""
     problems = {}
-    for name in ALL_MODELS:
+    for name in registry.all_models():
         try:
             store.check_model(name)
         except store.StoreError as exc:
@@ -67,7 +67,7 @@ def errors() -> dict[str, str]:
 
 
 def classifiers() -> list[str]:
-    return [n for n in CLASSIFIERS if n in models()]
+    return [n for n in registry.classifiers() if n in models()]
 
 
 def differentiable() -> list[str]:

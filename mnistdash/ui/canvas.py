@@ -17,9 +17,9 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
-from mnistdash.browser_models import linear_payload, network_payload, onnx_payload
+from mnistdash.draw.browser_models import linear_payload, network_payload, onnx_payload
+from mnistdash.draw.headline import accuracies, leader
 from mnistdash.ui import cache
-from mnistdash.verdict import accuracies, verdict
 
 _HERE = Path(__file__).parent / "components" / "draw"
 _STATE = "draw_canvas"  # strokes; pictures: a PNG data URI after each stroke; version; seq: the last one taken
@@ -34,7 +34,7 @@ _draw = st.components.v2.component(
 @st.cache_resource(show_spinner=False)
 def _payload() -> dict:
     """The models for the browser (built once per server): the linear ones as weights, the networks as ONNX."""
-    from mnistdash.onnx.check import OnnxRefused
+    from mnistdash.zoo.onnx.check import OnnxRefused
 
     models, names = cache.models(), cache.classifiers()
     try:
@@ -54,7 +54,7 @@ def _fallback() -> list[dict]:
 def _leader() -> str:
     """The model the page's headline follows (the verdict's rule: the most accurate network present)."""
     names = cache.classifiers()
-    return verdict({n: np.full(10, 0.1) for n in names}, accuracies(cache.manifest())).leader if names else ""
+    return leader(names, accuracies(cache.manifest())) if names else ""
 
 
 def _state() -> dict:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from mnistdash.config import class_name
 from mnistdash.explain.contrast import clicked_class, comparison_class
-from mnistdash.figures import clickable_classes, probability_chart
+from mnistdash.plots.figures import clickable_classes, probability_chart
 from mnistdash.ui import widgets
 
 RUNNER_UP = "each model's runner-up"

@@ -1,40 +1,26 @@
 """The Draw page's "What would make it a ...?": pick a class and a model, see the least ink to add as a faint overlay
-on the digit the models see, to trace, with the model's new probabilities (mnistdash.counterfactual does the search)."""
+on the digit the models see, to trace, with the model's new probabilities (mnistdash.draw.counterfactual does the search)."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import io
 
 import numpy as np
 import streamlit as st
-from PIL import Image
 
-from mnistdash import counterfactual as cf
-from mnistdash.config import LINEAR_MODELS
+from mnistdash.draw import counterfactual as cf
+from mnistdash.draw.live import Reading
 from mnistdash.explain import has_gradients
-from mnistdash.live import Reading
+from mnistdash.plots.pictures import INK, overlay_png  # noqa: F401  (INK: the tests read the colour here)
 from mnistdash.ui import widgets
+from mnistdash.zoo.registry import LINEAR_MODELS
 
 _RESULTS = "cf_results"  # (model, target, digit hash) -> Counterfactual, for this session's drawings
 _ASKED = "cf_asked"  # a class or model was just picked: search now, even for a network
-INK = np.array([255, 140, 0], np.float32)  # the added ink, orange over the white digit
 
 
 def _asked() -> None:
     st.session_state[_ASKED] = True
-
-
-def overlay_png(digit: np.ndarray, added: np.ndarray, factor: int = 8) -> str:
-    """The (28, 28) digit in grey with the added ink blended in orange over it, as a crisp PNG data URI."""
-    grey = np.repeat(np.clip(digit, 0, 1)[..., None] * 200, 3, -1)  # (28, 28, 3), grey so the orange reads
-    alpha = np.clip(added, 0, 1)[..., None] * 0.85
-    rgb = grey * (1 - alpha) + INK * alpha
-    rgb = np.kron(rgb, np.ones((factor, factor, 1))).astype(np.uint8)
-    buf = io.BytesIO()
-    Image.fromarray(rgb, "RGB").save(buf, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
 
 
 def _result(model_name: str, model, digit: np.ndarray, target: int):
@@ -67,7 +53,9 @@ def show(reading: Reading, models: dict, names: list[str]) -> None:
     names = [n for n in names if has_gradients(models[n])]  # the search follows gradients (imported onnxruntime graphs: none)
     c1, c2 = st.columns([3, 2])
     target = c1.segmented_control("Make it a", list(range(10)), key="cf_target", on_change=_asked)
-    name = c2.selectbox("for the model", names, index=names.index("cnn") if "cnn" in names else 0, key="cf_model", on_change=_asked)
+    name = c2.selectbox(
+        "for the model", names, index=names.index("cnn") if "cnn" in names else 0, key="cf_model", on_change=_asked
+    )
     if target is None:
         st.caption("Pick the digit you want the model to read.")
         return
@@ -88,7 +76,9 @@ def show(reading: Reading, models: dict, names: list[str]) -> None:
             unsafe_allow_html=True,
         )
     with c2:
-        bound = f"; no fewer than {result.fewest} pixels can do it (a bound from the weights)" if result.fewest is not None else ""
+        bound = (
+            f"; no fewer than {result.fewest} pixels can do it (a bound from the weights)" if result.fewest is not None else ""
+        )
         line = (
             f"{result.pixels} pixels brightened, {result.ink:.1f} of ink added (your digit holds {float(digit.sum()):.1f}){bound}. "
             f"Search: {result.method}, {1000 * result.seconds:.0f} ms, {result.steps} steps."
@@ -107,7 +97,10 @@ def show(reading: Reading, models: dict, names: list[str]) -> None:
                 icon="🔍",
             )
         elif result.flipped:
-            st.warning(f"No small change found: {name} reads {target} only with {result.ink:.0f} of added ink, more than {cf.MAX_INK:.0f}.", icon="🔍")
+            st.warning(
+                f"No small change found: {name} reads {target} only with {result.ink:.0f} of added ink, more than {cf.MAX_INK:.0f}.",
+                icon="🔍",
+            )
         else:
             st.warning(
                 f"No small change found: the closest the search got, {name} gives {target} {100 * result.probs[target]:.0f}% "
@@ -115,4 +108,9 @@ def show(reading: Reading, models: dict, names: list[str]) -> None:
                 icon="🔍",
             )
         st.caption(f"{line} Its probabilities with the ink: {_top(result.probs)}.")
-        widgets.digit_image(np.clip(digit + result.added, 0, 1), f"what {name} sees with the ink", alt=f"your digit with the added ink, as {name} sees it", px=112)
+        widgets.digit_image(
+            np.clip(digit + result.added, 0, 1),
+            f"what {name} sees with the ink",
+            alt=f"your digit with the added ink, as {name} sees it",
+            px=112,
+        )

@@ -8,8 +8,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from mnistdash import store
-from mnistdash.figures import mark_cell, mosaic, symmetric_range
 from mnistdash.lab import figures, results
+from mnistdash.plots.figures import mark_cell, mosaic, symmetric_range
 from mnistdash.ui import cache, widgets
 from mnistdash.ui.grid import digit_grid
 
@@ -128,7 +128,9 @@ def pairs_section() -> None:
     with left:
         st.caption("Test accuracy (%) of each pair's own linear classifier. Click a cell to look inside that pair.")
         chosen = _selected_pair()  # read before drawing, so the matrix shows it framed
-        matrix = _pair_matrix() if chosen is None else mark_cell(go.Figure(_pair_matrix()), *chosen)  # a copy: the cached one stays clean
+        matrix = (
+            _pair_matrix() if chosen is None else mark_cell(go.Figure(_pair_matrix()), *chosen)
+        )  # a copy: the cached one stays clean
         widgets.show(matrix, key="lab_pairs", on_select="rerun", selection_mode="points")
     with right:
         separable = int((pairs["train_accuracy"] >= 1.0).sum())

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from mnistdash.figures import mosaic
 from mnistdash.lab import answer, figures, results
 from mnistdash.lab.deskew import deskew
+from mnistdash.plots.figures import mosaic
 from mnistdash.ui import cache, widgets
 from mnistdash.ui.lab import available, lab_artifact
 

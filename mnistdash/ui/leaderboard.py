@@ -6,8 +6,8 @@ import time
 
 import streamlit as st
 
-from mnistdash.config import ALL_MODELS, CLASSIFIERS, DESCRIPTIONS
 from mnistdash.ui import cache
+from mnistdash.zoo import registry
 
 
 @st.cache_resource(show_spinner="Timing the models ...")
@@ -15,7 +15,7 @@ def _latency_ms() -> dict[str, float]:
     """Median time to predict one digit, per loaded classifier (measured once per server)."""
     x = cache.floats("test")[:1]
     out = {}
-    for name in CLASSIFIERS:
+    for name in registry.classifiers():
         model = cache.models().get(name)
         if model is None:
             continue
@@ -44,18 +44,18 @@ def table(latency: dict[str, float] | None = None, problems: dict[str, str] | No
     latency = latency or {}
     problems = cache.file_problems() if problems is None else problems
     rows = []
-    for name in ALL_MODELS:
+    for name in registry.all_models():
         e = entries.get(name, {})
         acc = e.get("test_accuracy")
         rows.append(
             {
                 "model": name,
-                "what it is": DESCRIPTIONS[name],
+                "what it is": registry.describe(name),
                 "test accuracy": f"{100 * acc:.2f}%" if acc is not None else _denoiser_note(e),
                 "parameters": f"{e['params']:,}" if "params" in e else "-",
                 "ms / digit": f"{latency[name]:.2f}"
                 if name in latency
-                else ("…" if name in CLASSIFIERS and name not in problems else "-"),
+                else ("…" if name in registry.classifiers() and name not in problems else "-"),
                 "status": "unavailable" if name in problems else "ok",
             }
         )
@@ -68,7 +68,7 @@ def test_errors() -> dict[str, int]:
     entries = cache.manifest().get("models", {})
     return {
         name: int(round((1 - entries[name]["test_accuracy"]) * n))
-        for name in CLASSIFIERS
+        for name in registry.classifiers()
         if name in entries and entries[name].get("test_accuracy") is not None and n
     }
 

@@ -3,15 +3,13 @@ drawn digit as a star and its 8 nearest test digits ringed and shown as a strip;
 
 from __future__ import annotations
 
-import base64
-import io
-
 import numpy as np
 import streamlit as st
 
-from mnistdash.live import Reading, nearest
-from mnistdash.map_image import base_map, with_point
-from mnistdash.placement import K, PixelNeighbours, place
+from mnistdash.draw.live import Reading, nearest
+from mnistdash.maps.pictures import base_map, with_point
+from mnistdash.maps.placement import K, PixelNeighbours, place
+from mnistdash.plots.pictures import png_uri
 from mnistdash.ui import cache, widgets
 
 
@@ -28,10 +26,7 @@ def _bank() -> PixelNeighbours:
     return PixelNeighbours(cache.floats("test")[cache.artifact("embedding")["index"]])
 
 
-def _png(image) -> str:
-    buf = io.BytesIO()
-    image.save(buf, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+_png = png_uri
 
 
 def _map(which: str, point: np.ndarray, rows: np.ndarray, alt: str) -> None:
@@ -51,7 +46,9 @@ def _strip(rows: np.ndarray, key: str) -> None:
     with st.container(horizontal=True, gap="small", key=key):
         for i in emb["index"][rows]:
             with st.container(width=64, gap=None):
-                widgets.digit_image(cache.floats("test")[i], f"#{i}: {int(labels[i])}", alt=f"test digit {i}, labelled {int(labels[i])}", px=56)
+                widgets.digit_image(
+                    cache.floats("test")[i], f"#{i}: {int(labels[i])}", alt=f"test digit {i}, labelled {int(labels[i])}", px=56
+                )
 
 
 def show_both(reading: Reading) -> None:
@@ -73,7 +70,9 @@ def show_both(reading: Reading) -> None:
         else:
             near = nearest(emb["bottleneck"], reading.code, K)
             _map("bottleneck", reading.code, near, "the bottleneck network's map of the test digits with your digit as a star")
-            st.caption(f"Your digit's own 2-unit code (the star) among the {n:,} test digits; ringed and below: its {K} nearest on this map.")
+            st.caption(
+                f"Your digit's own 2-unit code (the star) among the {n:,} test digits; ringed and below: its {K} nearest on this map."
+            )
             _strip(near, "draw_strip_bottleneck")
     with right:
         st.markdown("**t-SNE of the pixels**")
@@ -93,7 +92,7 @@ def warm_first_stroke(method: str) -> float:
     maps and the pixel bank of the t-SNE placement, and one placed picture. Returns the seconds it took."""
     import time
 
-    from mnistdash.live import read_digit
+    from mnistdash.draw.live import read_digit
     from mnistdash.ui import ood
 
     start = time.perf_counter()

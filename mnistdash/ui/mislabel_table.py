@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-import base64
-import io
-
 import numpy as np
 import pandas as pd
 import streamlit as st
-from PIL import Image
 
-from mnistdash import mislabels, store
-from mnistdash.config import IMPORTED, NAMED_CLASSES, class_name
-from mnistdash.review import VERDICTS, counted, explain_link, verdict_from_ticks
+from mnistdash import store
+from mnistdash.config import NAMED_CLASSES, class_name
+from mnistdash.mistakes import mislabels
+from mnistdash.people.verdicts import VERDICTS, counted, explain_link, verdict_from_ticks
+from mnistdash.plots.pictures import digit_uri
 from mnistdash.ui import cache, reviews
 from mnistdash.ui.person import person_id
+from mnistdash.zoo import registry
 
 # The table's own toolbar would offer a second CSV (of the shown rows, thumbnails and all): hidden, ours stays.
 HIDE_TABLE_CSV = "<style>.st-key-mis_table button[aria-label='Download as CSV'] {display: none;}</style>"
 
 
 def _thumb(image: np.ndarray) -> str:
-    buf = io.BytesIO()
-    Image.fromarray((np.clip(image, 0, 1) * 255).astype(np.uint8)).resize((56, 56), Image.Resampling.NEAREST).save(
-        buf, format="PNG"
-    )
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+    return digit_uri(image, factor=2)  # 56 x 56
 
 
 @st.cache_data(show_spinner=False)
@@ -86,10 +81,13 @@ def render() -> None:
         f"Same list from the command line: `mnistdash mislabels --split {split} --top {top}`."
     )
     extra = ()
-    if split == "test" and IMPORTED:
-        if st.checkbox(f"Also average the imported models ({', '.join(IMPORTED)})", key="mis_imported",
-                       help="Off: the built-in networks judge the labels. On: your models' test probabilities join the average."):
-            extra = tuple(IMPORTED)
+    if split == "test" and registry.imported():
+        if st.checkbox(
+            f"Also average the imported models ({', '.join(registry.imported())})",
+            key="mis_imported",
+            help="Off: the built-in networks judge the labels. On: your models' test probabilities join the average.",
+        ):
+            extra = tuple(registry.imported())
     ranking = _ranking(split, extra)
     if isinstance(ranking, str):
         st.warning(ranking)
@@ -100,7 +98,9 @@ def render() -> None:
     images = dict(zip(idx.tolist(), cache.split(split).images[idx].astype(np.float32) / 255))  # only the rows shown
     marks, saved = _marks(split)
     version = st.session_state.setdefault(f"mis_version_{split}", 0)
-    crowd = reviews.crowd_column(split, idx)  # what people answered on the quiz, or why that is unavailable  # a new editor when a verdict replaces another
+    crowd = reviews.crowd_column(
+        split, idx
+    )  # what people answered on the quiz, or why that is unavailable  # a new editor when a verdict replaces another
     frame = pd.DataFrame(
         {
             "digit": [_thumb(images[int(i)]) for i in idx],
@@ -129,7 +129,9 @@ def render() -> None:
                 "digit": st.column_config.ImageColumn("digit", width="small"),
                 **{v: st.column_config.CheckboxColumn(v, help=f"one click: {v}", width="small") for v in VERDICTS},
                 "crowd": st.column_config.TextColumn(
-                    "crowd", help="What people answered on the quiz: the weighted crowd answer, its agreement, how many answers", width="small"
+                    "crowd",
+                    help="What people answered on the quiz: the weighted crowd answer, its agreement, how many answers",
+                    width="small",
                 ),
                 "explain": st.column_config.LinkColumn(
                     "explain",

@@ -6,8 +6,8 @@ import numpy as np
 import streamlit as st
 
 from mnistdash import store
-from mnistdash.ood.build import OOD_KEY, load_scorer
-from mnistdash.ood.score import FAMILY_QUANTILE, FEATURES, NEEDS, QUANTILE
+from mnistdash.robustness.ood.build import OOD_KEY, load_scorer
+from mnistdash.robustness.ood.score import FAMILY_QUANTILE, FEATURES, NEEDS, QUANTILE
 from mnistdash.ui import cache, widgets
 
 NOTICE_COLOUR = "#b00020"  # dark red: 6.5:1 on white
@@ -55,7 +55,7 @@ def show_notice(reading) -> None:
 def show_measurement() -> None:
     """How well the score separates test digits from the non-digits made here: AUROC, share flagged, examples."""
     art = cache.artifact(OOD_KEY)
-    with st.expander("How the \"not a digit\" check is measured", expanded=False):
+    with st.expander('How the "not a digit" check is measured', expanded=False):
         if isinstance(art, str):
             st.caption(f"No measurement: {art}")
             return
@@ -69,7 +69,7 @@ def show_measurement() -> None:
             f"**{100 * float(art['test_flagged'][0]):.1f}%** of {int(art['test_n'][0]):,} MNIST test digits."
         )
         if "families" in art:
-            from mnistdash.families import HELD_BACK
+            from mnistdash.images.families import HELD_BACK
 
             st.markdown("**Real digits flagged, per family of pictures** (test digits, a seed the check was not fitted on)")
             st.table(
@@ -92,13 +92,19 @@ def show_measurement() -> None:
                 "refused by preprocessing": int(r),
             }
             for k, a, f, u, r in zip(
-                art["kinds"], art["auroc"], art["flagged"], art.get("flagged_unseen", np.full(len(art["kinds"]), np.nan)), art["refused"]
+                art["kinds"],
+                art["auroc"],
+                art["flagged"],
+                art.get("flagged_unseen", np.full(len(art["kinds"]), np.nan)),
+                art["refused"],
             )
         ]
-        st.dataframe(rows, hide_index=True, column_config={"AUROC (digits vs these)": st.column_config.NumberColumn(format="%.3f")})
+        st.dataframe(
+            rows, hide_index=True, column_config={"AUROC (digits vs these)": st.column_config.NumberColumn(format="%.3f")}
+        )
         st.caption(
             f"{int(art['per_kind'][0])} seeded images per kind, half dark ink on light paper, read like uploads; "
-            "those preprocessing refuses (\"no digit found\") count as caught. \"Never fitted on\": the score refitted "
+            'those preprocessing refuses ("no digit found") count as caught. "Never fitted on": the score refitted '
             "without that kind's images, the figure to expect for a kind of non-digit nobody made here."
         )
         threshold = float(art["threshold"][0])
@@ -111,5 +117,7 @@ def show_measurement() -> None:
                     caught = "flagged" if score < threshold else "missed"
                     with st.container(width=90, gap=None):
                         widgets.digit_image(
-                            image.astype(np.float32), f"{score:.1f} ({caught})", alt=f"a non-digit ({kind}), score {score:.1f}, {caught}"
+                            image.astype(np.float32),
+                            f"{score:.1f} ({caught})",
+                            alt=f"a non-digit ({kind}), score {score:.1f}, {caught}",
                         )

@@ -9,14 +9,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from mnistdash import mislabels
 from mnistdash import store as model_store
 from mnistdash.config import NAMED_CLASSES, class_name
-from mnistdash.quiz.rounds import KINDS, ROUND_SIZE, Item, make_pools, make_round
-from mnistdash.quiz.score import Throttle, is_right, running_totals, score_round
-from mnistdash.review import counted
-from mnistdash.reviews import ANSWERS, StoreUnavailable
-from mnistdash.reviews.crowd import METHOD, in_words
+from mnistdash.mistakes import mislabels
+from mnistdash.people import ANSWERS, StoreUnavailable
+from mnistdash.people.crowd import CONFIRM_PEOPLE, CONFIRM_POSTERIOR, METHOD, in_words
+from mnistdash.people.quiz.rounds import KINDS, ROUND_SIZE, Item, make_pools, make_round
+from mnistdash.people.quiz.score import Throttle, is_right, running_totals, score_round
+from mnistdash.people.verdicts import counted
 from mnistdash.ui import cache, reviews, widgets
 from mnistdash.ui.person import person_id
 
@@ -24,8 +24,10 @@ _STATE = "quiz"
 JUDGE = "cnn"
 THROTTLE = Throttle(limit=2, window=1.0)
 # The answer buttons: the class names (the digits for MNIST), keyed 0-9 as in the store, and X.
-LABELS = {**{str(d): class_name(d) if not NAMED_CLASSES else f"{d} {class_name(d)}" for d in range(10)},
-          "x": "none of these / can't tell" if NAMED_CLASSES else "not a digit / can't tell"}
+LABELS = {
+    **{str(d): class_name(d) if not NAMED_CLASSES else f"{d} {class_name(d)}" for d in range(10)},
+    "x": "none of these / can't tell" if NAMED_CLASSES else "not a digit / can't tell",
+}
 
 
 def model_probs() -> dict[str, np.ndarray]:
@@ -58,7 +60,10 @@ def answer(value: str) -> None:
     if s["round"] is None or len(s["answers"]) >= len(s["items"]):
         return
     if not THROTTLE.allows(s["times"], now):
-        s["message"] = ("warning", "Slow down: more than 2 answers a second is faster than anyone reads a digit, so that one was not counted.")
+        s["message"] = (
+            "warning",
+            "Slow down: more than 2 answers a second is faster than anyone reads a digit, so that one was not counted.",
+        )
         return
     item: Item = s["items"][len(s["answers"])]
     s["times"] = [t for t in s["times"] if now - t < THROTTLE.window] + [now]
@@ -81,12 +86,14 @@ def show_message() -> None:
 def start_form() -> None:
     st.markdown(
         f"A round is {ROUND_SIZE} test digits. Read each one and answer with a click or a key (0-9, X for "
-        "\"not a digit / can't tell\"); after each answer you see its label and what every model said."
+        '"not a digit / can\'t tell"); after each answer you see its label and what every model said.'
     )
     st.markdown("**Mix**")
     with st.container(horizontal=True, gap="medium"):
         kinds = [k for k in KINDS if st.checkbox(k, value=True, key=f"quiz_kind_{k}")]
-    st.caption("Digits are shared evenly among the kinds you pick; a few digits that every model reads right are hidden in each round.")
+    st.caption(
+        "Digits are shared evenly among the kinds you pick; a few digits that every model reads right are hidden in each round."
+    )
     st.button("Start a round", type="primary", on_click=start, args=(kinds or ["random"],), key="quiz_start")
 
 
@@ -97,7 +104,9 @@ def ask() -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.markdown(f"**Digit {pos + 1} of {len(s['items'])}**")
-        widgets.digit_image(cache.floats("test")[item.index], "What is this?", alt=f"quiz digit {pos + 1} of {len(s['items'])}", px=224)
+        widgets.digit_image(
+            cache.floats("test")[item.index], "What is this?", alt=f"quiz digit {pos + 1} of {len(s['items'])}", px=224
+        )
         # Each button's key is its own label, so Streamlit's key badge would read "3 3": hidden, and said once below.
         st.html("<style>.st-key-quiz_answers kbd {display: none}</style>")
         with st.container(horizontal=True, gap="small", key="quiz_answers"):
@@ -113,10 +122,23 @@ def reveal(item: Item, given: str) -> None:
     """The digit just answered: its label, the person's answer, every model's."""
     label = int(cache.split("test").labels[item.index])
     right = is_right(given, label)
-    st.markdown(f"**Last digit (#{item.index})**: you said **{LABELS[given]}**, the label is **{class_name(label)}**: " + ("right" if right else "not the label"))
-    widgets.digit_image(cache.floats("test")[item.index], f"test digit #{item.index}", alt=f"the digit just answered, test {item.index}", px=84)
-    rows = [{"model": m, "says": int(p[item.index].argmax()), "probability": float(p[item.index].max())} for m, p in model_probs().items()]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={"probability": st.column_config.NumberColumn(format="%.2f")})
+    st.markdown(
+        f"**Last digit (#{item.index})**: you said **{LABELS[given]}**, the label is **{class_name(label)}**: "
+        + ("right" if right else "not the label")
+    )
+    widgets.digit_image(
+        cache.floats("test")[item.index], f"test digit #{item.index}", alt=f"the digit just answered, test {item.index}", px=84
+    )
+    rows = [
+        {"model": m, "says": int(p[item.index].argmax()), "probability": float(p[item.index].max())}
+        for m, p in model_probs().items()
+    ]
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        column_config={"probability": st.column_config.NumberColumn(format="%.2f")},
+    )
 
 
 def summary() -> None:
@@ -126,16 +148,30 @@ def summary() -> None:
     sc = score_round(s["answers"], labels, probs, judge=JUDGE)
     reveal(s["items"][-1], s["answers"][s["items"][-1].index])
     st.subheader("Your round")
-    rows = [{"who": "you", "accuracy": sc.person}] + [{"who": m, "accuracy": a} for m, a in sorted(sc.models.items(), key=lambda kv: -kv[1])]
+    rows = [{"who": "you", "accuracy": sc.person}] + [
+        {"who": m, "accuracy": a} for m, a in sorted(sc.models.items(), key=lambda kv: -kv[1])
+    ]
     with st.container(key="quiz_score"):
-        st.metric(f"You read {round(sc.person * sc.n)} of {sc.n} as labelled", f"{sc.person:.0%}", f"{100 * (sc.person - sc.models.get(JUDGE, 0)):+.0f} points vs the {JUDGE}")
-        st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={"accuracy": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)})
+        st.metric(
+            f"You read {round(sc.person * sc.n)} of {sc.n} as labelled",
+            f"{sc.person:.0%}",
+            f"{100 * (sc.person - sc.models.get(JUDGE, 0)):+.0f} points vs the {JUDGE}",
+        )
+        st.dataframe(
+            pd.DataFrame(rows),
+            hide_index=True,
+            column_config={"accuracy": st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+        )
     for title, idx in ((f"Where you beat the {JUDGE}", sc.person_beat), (f"Where the {JUDGE} beat you", sc.model_beat)):
         st.markdown(f"**{title}**: {len(idx)}")
         with st.container(horizontal=True):
             for i in idx:
                 with st.container(width=90, gap=None):
-                    widgets.digit_image(cache.floats("test")[i], f"#{i}: you {LABELS[str(s['answers'][i])] if str(s['answers'][i]) in LABELS else s['answers'][i]}, label {class_name(labels[i])}", alt=f"test digit {i}")
+                    widgets.digit_image(
+                        cache.floats("test")[i],
+                        f"#{i}: you {LABELS[str(s['answers'][i])] if str(s['answers'][i]) in LABELS else s['answers'][i]}, label {class_name(labels[i])}",
+                        alt=f"test digit {i}",
+                    )
     st.button("Play another round", type="primary", on_click=lambda: state().update(round=None), key="quiz_again")
 
 
@@ -150,7 +186,10 @@ def totals() -> None:
     t = running_totals(mine, cache.split("test").labels, cache.probs(JUDGE, "test"))
     if t["answers"]:
         judge = "" if t["judge_accuracy"] is None else f"; the {JUDGE} on the same digits: {t['judge_accuracy']:.0%}"
-        st.markdown(f"**Your running score**: {t['accuracy']:.0%} of {counted(t['answers'], 'answer')} over {counted(t['rounds'], 'round')}{judge}.", help="Kept by an anonymous id in a cookie of this site and in this page's address (who=...): bookmark it to come back from another browser.")
+        st.markdown(
+            f"**Your running score**: {t['accuracy']:.0%} of {counted(t['answers'], 'answer')} over {counted(t['rounds'], 'round')}{judge}.",
+            help="Kept by an anonymous id in a cookie of this site and in this page's address (who=...): bookmark it to come back from another browser.",
+        )
 
 
 def crowd(indices: list[int] | None) -> None:
@@ -169,12 +208,20 @@ def crowd(indices: list[int] | None) -> None:
     shown = v.assign(answers=v[list(ANSWERS)].apply(lambda r: ", ".join(f"{a}×{k}" for a, k in r.items() if k), axis=1))
     st.caption(
         "What people answered on each digit, and the crowd's verdict in words: answers are weighted by how often each "
-        "person reads the known (gold) digits right, so 'likely' means the weighted crowd is at least 80% sure, from 2 "
-        f"people or more; a label error is confirmed when such a verdict differs from the label. ({METHOD}.)"
+        "person reads the known (gold) digits right, so 'likely' means the weighted crowd is at least "
+        f"{CONFIRM_POSTERIOR:.0%} sure, from {CONFIRM_PEOPLE} people or more; a label error is confirmed when such a verdict differs from the label. ({METHOD}.)"
     )
-    shown = shown.assign(verdict=[in_words(int(r["n"]), str(r["crowd"]), float(r["agreement"]), class_name) for _, r in shown.iterrows()])
+    shown = shown.assign(
+        verdict=[in_words(int(r["n"]), str(r["crowd"]), float(r["agreement"]), class_name) for _, r in shown.iterrows()]
+    )
     table = shown[["index", "label", "n", "answers", "verdict", "label_error"]].rename(
-        columns={"index": "test digit", "n": "answers given", "answers": "counts", "verdict": "people say", "label_error": "label error?"}
+        columns={
+            "index": "test digit",
+            "n": "answers given",
+            "answers": "counts",
+            "verdict": "people say",
+            "label_error": "label error?",
+        }
     )
     with st.container(key="quiz_crowd"):
         table = table.assign(**{"label error?": table["label error?"].map({True: "yes", False: ""})})

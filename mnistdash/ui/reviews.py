@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from mnistdash.config import class_name
-from mnistdash.reviews import ReviewStore, StoreUnavailable, default_url, judged
-from mnistdash.reviews.crowd import METHOD, in_words
+from mnistdash.people import ReviewStore, StoreUnavailable, default_url, judged
+from mnistdash.people.crowd import METHOD, in_words
 from mnistdash.ui import cache
 
 
@@ -70,16 +70,18 @@ def confirmed_section(split: str) -> None:
         return
     found = judged.confirmed_errors(v, split)
     st.caption(
-        f"Digits people answered on the \"You vs the models\" page whose crowd answer differs from the given label "
+        f'Digits people answered on the "You vs the models" page whose crowd answer differs from the given label '
         f"(weighted: {METHOD}; at least 2 people, 80% sure). {len(v):,} {split} digits have answers so far. "
         "Exports carry anonymous ids only; `mnistdash reviews export` has every answer."
     )
     if found.empty:
-        st.info("No label error confirmed yet: play a round on the \"You vs the models\" page.", icon="🗳️")
+        st.info('No label error confirmed yet: play a round on the "You vs the models" page.', icon="🗳️")
         return
     st.dataframe(found, hide_index=True, width="stretch")
     with st.container(horizontal=True):
-        st.download_button("Download as CSV", found.to_csv(index=False), file_name=f"mnist-{split}-confirmed-label-errors.csv", mime="text/csv")
+        st.download_button(
+            "Download as CSV", found.to_csv(index=False), file_name=f"mnist-{split}-confirmed-label-errors.csv", mime="text/csv"
+        )
         st.download_button(
             "Download as JSON",
             json.dumps(found.to_dict("records"), indent=1, default=int),

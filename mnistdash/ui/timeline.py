@@ -7,8 +7,8 @@ import html
 
 import streamlit as st
 
-from mnistdash.live import Reading
-from mnistdash.strokes import models_in, record, steps
+from mnistdash.draw.live import Reading
+from mnistdash.draw.strokes import models_in, record, steps
 from mnistdash.ui import canvas
 
 _STATE = "draw_timeline"  # stroke count -> model -> (10,) probabilities
@@ -42,7 +42,9 @@ def show(timeline: dict) -> None:
     rows = []
     for name in models_in(timeline):
         cells = "".join(_cell(s) for s in steps(timeline, name))
-        rows.append(f"<tr><th scope='row' style='text-align:left;padding:2px 8px;font-weight:500'><code>{html.escape(name)}</code></th>{cells}</tr>")
+        rows.append(
+            f"<tr><th scope='row' style='text-align:left;padding:2px 8px;font-weight:500'><code>{html.escape(name)}</code></th>{cells}</tr>"
+        )
     first = counts[0]
     note = "" if first == 1 else f" The timeline starts at stroke {first}: the strokes before it reached the page together."
     st.markdown(

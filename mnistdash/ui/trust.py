@@ -61,7 +61,9 @@ def exact_table(linear: list[str], index: int, probs: dict[str, np.ndarray]) -> 
     rows = spread_rows(exact_spread(art, model) if has else None, {m: s["correlation"] for m, s in this.items()}, LABELS)
     for row, s in zip(rows, this.values()):
         row["relative L1 error, this digit"] = round(s["relative_l1_error"], 4)
-    st.markdown("How closely each method's map matches the exact answer: a correlation of 1 is a perfect match, higher is better.")
+    st.markdown(
+        "How closely each method's map matches the exact answer: a correlation of 1 is a perfect match, higher is better."
+    )
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     if art is not None:
         st.caption(f"Share of the {sample} where the correlation reaches {EXACT_PASS}, every linear model:")

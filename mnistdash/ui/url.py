@@ -15,8 +15,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from mnistdash.ui import widgets
-
-_WRITTEN = "url_written"  # page -> the query params this session last saw or wrote there
+from mnistdash.ui.widgets import URL_WRITTEN as _WRITTEN  # page -> the query params this session last saw or wrote there
 
 
 def restore(page: str, appliers: dict[str, Callable[[str | None], str | None]], defaults: dict | None = None) -> None:
@@ -45,11 +44,6 @@ def restore(page: str, appliers: dict[str, Callable[[str | None], str | None]], 
                 st.warning(f"The link's `{key}={params[key]}` {problem}; showing the page without it.", icon="🔗")
         elif defaults and key in defaults:
             apply(defaults[key])
-
-
-def forget(page: str) -> None:
-    """Drop what this session last showed on `page`, so that arriving there keeps the state set for it now."""
-    st.session_state.setdefault(_WRITTEN, {}).pop(page, None)
 
 
 def publish(page: str, state: dict[str, object], defaults: dict | None = None) -> None:

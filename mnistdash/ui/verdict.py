@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import html
 
-from mnistdash.config import LINEAR_MODELS, NAMED_CLASSES, class_name
-from mnistdash.verdict import Verdict
+from mnistdash.config import NAMED_CLASSES, class_name
+from mnistdash.draw.headline import Verdict
+from mnistdash.zoo.registry import LINEAR_MODELS
 
 SURE_COLOUR, UNSURE_COLOUR = "inherit", "#8a5a00"  # dark amber: 6:1 on white
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mnistdash import weights
+from mnistdash.plots import weights
 from mnistdash.ui import cache
 
 

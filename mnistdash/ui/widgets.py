@@ -6,6 +6,7 @@ import numpy as np
 import streamlit as st
 
 from mnistdash.config import NAMED_CLASSES, class_name
+from mnistdash.plots.pictures import digit_uri
 from mnistdash.ui import cache
 
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 3}}
@@ -64,7 +65,11 @@ def require_data() -> bool:
 
     problem = cache.data_problem()
     if problem:
-        fix = "Restore data/mnist/ from git." if DATA_DIR == ROOT / "data" / "mnist" else f"Check the files in {DATA_DIR} (MNISTDASH_DATA_DIR)."
+        fix = (
+            "Restore data/mnist/ from git."
+            if DATA_DIR == ROOT / "data" / "mnist"
+            else f"Check the files in {DATA_DIR} (MNISTDASH_DATA_DIR)."
+        )
         st.error(f"The data cannot be read: {problem}. {fix}")
         return False
     return True
@@ -84,11 +89,6 @@ def show(fig, key: str | None = None, toolbar: bool = True, **kwargs):
     figure whose toolbar would cover it)."""
     config = PLOTLY_CONFIG if toolbar else {**PLOTLY_CONFIG, "displayModeBar": False}
     return st.plotly_chart(fig, width="stretch", config=config, key=key, **kwargs)
-
-
-def upscale(image: np.ndarray, factor: int = 4) -> np.ndarray:
-    """A (28, 28) float digit as a crisp uint8 image for st.image."""
-    return (np.kron(np.clip(image, 0, 1), np.ones((factor, factor))) * 255).astype(np.uint8)
 
 
 DIGIT_KEY = "digit_index"  # the chosen test digit (not a widget key), shared by Explain and Errors
@@ -139,16 +139,22 @@ def digit_picker(container=st.sidebar) -> int:
     return idx
 
 
+URL_WRITTEN = "url_written"  # session: page -> the query params last seen or written there (mnistdash.ui.url)
+
+
+def forget_url(page: str) -> None:
+    """Drop what this session last showed on `page`, so that arriving there keeps the state set for it now."""
+    st.session_state.setdefault(URL_WRITTEN, {}).pop(page, None)
+
+
 YOURS_KEY, SOURCE_KEY = "explain_yours", "explain_source"  # session: the person's digit sent to Explain, and which is shown
 
 
 def send_to_explain(image: np.ndarray, caption: str) -> None:
     """Open the Explain page on a person's digit (drawn, uploaded, or one digit of a number)."""
-    from mnistdash.ui import url
-
     st.session_state[YOURS_KEY] = cache.keep_yours(image, caption)
     st.session_state[SOURCE_KEY] = "yours"
-    url.forget("Explain")  # arriving there must not bring back the test digit it last showed
+    forget_url("Explain")  # arriving there must not bring back the test digit it last showed
     st.switch_page("pages/2_Explain.py")
 
 
@@ -177,16 +183,7 @@ def explain_digit() -> tuple[int | str, np.ndarray, int | None, str]:
     return idx, cache.floats("test")[idx], label, caption
 
 
-def digit_png(image: np.ndarray, factor: int = 3) -> str:
-    """A (28, 28) float digit as a PNG data URI, for <img> tags that carry alt text."""
-    import base64
-    import io
-
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.fromarray(upscale(image, factor)).save(buf, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+digit_png = digit_uri  # a (28, 28) float digit as a PNG data URI, for <img> tags that carry alt text
 
 
 def digit_image(image: np.ndarray, caption: str, alt: str, px: int = 84, container=None) -> None:

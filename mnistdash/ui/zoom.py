@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import streamlit as st
 
-from mnistdash.figures import mosaic, symmetric_range, zoom_figure
+from mnistdash.plots.figures import mosaic, symmetric_range, zoom_figure
 from mnistdash.ui.widgets import show
 
 

@@ -13,8 +13,6 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, softmax
 
-TRANSFORMS = ("identity", "binarize")
-
 
 @dataclass
 class LinearConfig:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import assert_no_errors, open_page, wait_idle
+from tests.browser.harness import assert_no_errors, open_page, wait_idle
 
 pytestmark = pytest.mark.browser
 TITLE = "reading of the adversarial digit"

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from tests.browser.conftest import PAGES, assert_no_errors, canvas_box, open_page, stroke, wait_idle
+from tests.browser.harness import PAGES, assert_no_errors, canvas_box, open_page, stroke, wait_idle
 
 pytestmark = pytest.mark.browser
 

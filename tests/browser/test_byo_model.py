@@ -11,8 +11,8 @@ import torch
 from torch import nn
 
 from mnistdash.config import MODELS_DIR
-from mnistdash.onnx.store import export_model, import_model
-from tests.browser.conftest import Server, assert_no_errors, canvas_box, open_page, stroke, wait_idle
+from mnistdash.zoo.onnx.importer import export_model, import_model
+from tests.browser.harness import Server, assert_no_errors, canvas_box, open_page, stroke, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -21,11 +21,20 @@ pytestmark = pytest.mark.browser
 def byo_server(tmp_path_factory):
     root = tmp_path_factory.mktemp("byo") / "models"
     shutil.copytree(MODELS_DIR, root)
-    import_model(export_model("mlp", root.parent / "mlp.onnx", flat=True), "my-mlp", "the MLP, exported and imported", models_dir=root)
+    import_model(
+        export_model("mlp", root.parent / "mlp.onnx", flat=True), "my-mlp", "the MLP, exported and imported", models_dir=root
+    )
     torch.manual_seed(0)
     gelu = nn.Sequential(nn.Flatten(), nn.Linear(784, 32), nn.GELU(), nn.Linear(32, 10)).eval()  # Erf: onnxruntime only
-    torch.onnx.export(gelu, (torch.zeros(1, 1, 28, 28),), str(root.parent / "gelu.onnx"), input_names=["x"],
-                      dynamic_axes={"x": {0: "n"}}, opset_version=17, dynamo=False)
+    torch.onnx.export(
+        gelu,
+        (torch.zeros(1, 1, 28, 28),),
+        str(root.parent / "gelu.onnx"),
+        input_names=["x"],
+        dynamic_axes={"x": {0: "n"}},
+        opset_version=17,
+        dynamo=False,
+    )
     import_model(root.parent / "gelu.onnx", "my-gelu", "an untrained GELU net", models_dir=root)
     srv = Server(env={"MNISTDASH_MODELS_DIR": str(root)})
     yield srv

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import assert_no_errors, canvas_box, open_page, stroke, wait_idle
-from tests.browser.test_a11y import audit
+from tests.browser.harness import assert_no_errors, audit, canvas_box, model_answers, open_page, stroke, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -18,21 +17,16 @@ def _timeline(page, strokes: int):
     return table
 
 
-def _answers(table, model: str) -> list[str]:
-    row = table.locator("tr", has=table.page.locator("code", has_text=model)).first
-    return [c.split("\n")[0].strip() for c in row.locator("td").all_inner_texts()]
-
-
 def test_a_one_becomes_a_seven_stroke_by_stroke_and_make_it_a_zero(page, server):
     open_page(page, server, "Draw", "Stroke width")
     box = canvas_box(page)
     x0, y0 = box["x"], box["y"]
     stroke(page, [(x0 + 160, y0 + 50 + i * 9) for i in range(21)])  # a 1
     table = _timeline(page, 1)
-    assert _answers(table, "cnn") == ["1"]
+    assert model_answers(table, "cnn") == ["1"]
     stroke(page, [(x0 + 80 + i * 8, y0 + 50) for i in range(11)])  # the bar on top: a 7
     table = _timeline(page, 2)
-    cnn = _answers(table, "cnn")
+    cnn = model_answers(table, "cnn")
     assert cnn[0] == "1" and len(cnn) == 2, cnn
     assert cnn[1] == "7", cnn
     assert table.locator("td[data-stroke='2'][title='changed its answer here']").count() >= 1
@@ -58,7 +52,7 @@ def test_a_one_becomes_a_seven_stroke_by_stroke_and_make_it_a_zero(page, server)
 
     page.get_by_role("button", name="↶ Undo").click()  # the bar goes, and its column with it
     table = _timeline(page, 1)
-    assert _answers(table, "cnn") == ["1"]
+    assert model_answers(table, "cnn") == ["1"]
     assert overlay.count() == 0  # a network's search waits for a click on a new drawing (it takes up to 1.5 s)
     page.get_by_role("button", name="Search for this drawing").click()
     overlay.wait_for(timeout=60_000)

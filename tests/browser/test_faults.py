@@ -11,7 +11,7 @@ import shutil
 import pytest
 
 from mnistdash.config import MODELS_DIR
-from tests.browser.conftest import Server, open_page
+from tests.browser.harness import Server, open_page
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import CANVAS, assert_no_errors, open_page, wait_idle
+from tests.browser.harness import assert_no_errors, canvas, open_page, stroke_one, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -47,25 +47,6 @@ def fully_visible(locator) -> bool:
 
 def scrolled(page) -> int:
     return page.evaluate("() => document.querySelector('[data-testid=stMain]')?.scrollTop ?? window.scrollY")
-
-
-def canvas(page):
-    c = page.locator(CANVAS).first
-    c.wait_for(timeout=60_000)
-    return c
-
-
-def stroke_one(page):
-    """A vertical bar in the middle of the canvas: a 1."""
-    box = canvas(page).bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.15
-    page.mouse.move(x, y)
-    page.mouse.down()
-    for i in range(1, 21):
-        page.mouse.move(x, y + i * box["height"] * 0.035, steps=2)
-    page.mouse.up()
-    page.get_by_test_id("draw-verdict").wait_for(timeout=60_000)
-    wait_idle(page)
 
 
 def chosen(page) -> tuple[str, str]:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import assert_no_errors, open_page, wait_idle
+from tests.browser.harness import assert_no_errors, open_page, wait_idle
 
 pytestmark = pytest.mark.browser
 TITLE = "How can a linear model read handwriting?"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import PAGES, assert_no_errors, canvas_box, open_page, stroke, wait_idle
+from tests.browser.harness import PAGES, assert_no_errors, canvas_box, open_page, settled, stroke, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -61,15 +61,15 @@ def _draw_a_stroke(page):
 
 def _problems_in_every_tab(page) -> list[str]:
     """Overlaps in the page as shown, then in each of its tabs."""
-    problems = overlaps(page.evaluate(TITLE_BOXES))
+    problems = overlaps(settled(page, TITLE_BOXES))
     tabs = page.locator('[data-baseweb="tab"]')
     for k in range(tabs.count()):
         tab = tabs.nth(k)
         if not tab.is_visible():
             continue
         tab.click()
-        page.wait_for_timeout(700)
-        problems += [f"tab {tab.inner_text()!r}: {p}" for p in overlaps(page.evaluate(TITLE_BOXES))]
+        page.wait_for_timeout(150)
+        problems += [f"tab {tab.inner_text()!r}: {p}" for p in overlaps(settled(page, TITLE_BOXES, interval=250))]
     return problems
 
 
@@ -87,7 +87,6 @@ def test_no_title_boxes_overlap(browser, server, path, text, width):
             _draw_a_stroke(page)
         if path and path not in NO_PLOTS:
             page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
-        page.wait_for_timeout(1500)  # Plotly lays out its annotations after the first paint
         problems = _problems_in_every_tab(page)
         assert not problems, "\n".join(sorted(set(problems)))
         assert_no_errors(page)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import assert_no_errors, canvas_box, open_page, stroke, wait_idle
+from tests.browser.harness import assert_no_errors, canvas_box, open_page, stroke, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -45,18 +45,17 @@ def _png(uri: str) -> np.ndarray:
 
 
 def test_browser_and_server_read_the_same_drawings_alike(page, server):
-    from mnistdash.config import CLASSIFIERS
-    from mnistdash.drawing import canvas_digit
-    from mnistdash.zoo import load_all
+    from mnistdash.images.drawing import canvas_digit
+    from mnistdash.zoo import load_all, registry
 
-    models, _ = load_all(list(CLASSIFIERS))
+    models, _ = load_all(list(registry.classifiers()))
     open_page(page, server, "Draw", "Stroke width")
     _wait_for_ort(page)
     for name, strokes in DRAWINGS.items():
         got = page.evaluate(RENDER, [[list(map(float, p)) for p in s] for s in strokes])
         digit = canvas_digit(_png(got["png"]))
         assert np.abs(np.array(got["digit"]) - digit.ravel()).max() < DIGIT_TOLERANCE, name
-        assert set(got["probs"]) == set(CLASSIFIERS)
+        assert set(got["probs"]) == set(registry.classifiers())
         for model, p in got["probs"].items():
             server_p = models[model].predict_proba(digit[None])[0]
             tolerance = BF16_TOLERANCE if getattr(models[model], "use_bf16", False) else PROB_TOLERANCE

@@ -7,14 +7,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.browser.conftest import assert_no_errors, open_page, wait_idle
+from tests.browser.harness import assert_no_errors, open_page, wait_idle
 
 pytestmark = pytest.mark.browser
 
 
 def _photo_of_2026(path) -> None:
     from mnistdash.data import load_split
-    from mnistdash.families import number_strip, render
+    from mnistdash.images.families import number_strip, render
 
     split = load_split("test")
     picks = [int(np.flatnonzero(split.labels == d)[k]) for d, k in ((2, 0), (0, 0), (2, 1), (6, 0))]

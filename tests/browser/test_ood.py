@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mnistdash.ood.nondigits import make_images
-from tests.browser.conftest import assert_no_errors, canvas_box, open_page, stroke, wait_idle
-from tests.browser.test_a11y import audit
+from mnistdash.robustness.ood.nondigits import make_images
+from tests.browser.harness import assert_no_errors, audit, canvas_box, open_page, stroke, wait_idle
 
 pytestmark = pytest.mark.browser
 

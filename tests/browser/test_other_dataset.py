@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from mnistdash.config import ROOT
-from tests.browser.conftest import Server, assert_no_errors, open_page, wait_idle
+from tests.browser.harness import Server, assert_no_errors, open_page, wait_idle
 from tests.synthetic import NAMES, write_dataset
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,9 @@ def shapes_server(tmp_path_factory):
     root = tmp_path_factory.mktemp("other")
     data, models = write_dataset(root / "shapes"), root / "models"
     env = {**os.environ, "MNISTDASH_DATA_DIR": str(data), "MNISTDASH_MODELS_DIR": str(models)}
-    subprocess.run([sys.executable, "-m", "mnistdash.cli", "train", "--quick"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "mnistdash.jobs.cli", "train", "--quick"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
     srv = Server(env={"MNISTDASH_DATA_DIR": str(data), "MNISTDASH_MODELS_DIR": str(models)})
     yield srv
     srv.stop()

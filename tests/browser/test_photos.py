@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import assert_no_errors, open_page, wait_idle
+from tests.browser.harness import assert_no_errors, open_page, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +19,7 @@ def _answers(page) -> str:
 
 def test_upload_a_photo_shows_its_steps_and_reads_it(page, server, tmp_path):
     from mnistdash.data import load_split
-    from mnistdash.photos import photo_set
+    from mnistdash.images.photos import photo_set
 
     split = load_split("test")
     photo = photo_set(split.floats(), split.labels, 3, seed=0)[1]  # a shadow across the page

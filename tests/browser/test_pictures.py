@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import PAGES, assert_no_errors, open_page, wait_idle
+from tests.browser.harness import PAGES, assert_no_errors, open_page, wait_idle
 
 pytestmark = pytest.mark.browser
 

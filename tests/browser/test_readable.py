@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import assert_no_errors, open_page, wait_idle
+from tests.browser.harness import EXPLAIN, LABEL_WRONG, assert_no_errors, open_page, verdict_box, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -51,15 +51,6 @@ def test_a_click_on_the_explain_grid_enlarges_that_cell(page, server):
     assert_no_errors(page)
 
 
-LABEL_WRONG, EXPLAIN = 0.517, 0.81  # column centres as fractions of the editor's width (measured at 1500 px)
-
-
-def _verdict_box(page, editor, column: float, row: int = 0):
-    """Centre of a cell of the mislabel editor (fractions of its width, measured at 1500 px wide)."""
-    box = editor.bounding_box()
-    return box["x"] + box["width"] * column, box["y"] + 36 + 60 * row + 30
-
-
 def test_one_click_sets_a_verdict_and_explain_opens_the_digit(page, server):
     open_page(page, server, "Errors", "Click a cell")
     page.get_by_role("tab", name="Likely mislabelled").click()
@@ -68,12 +59,12 @@ def test_one_click_sets_a_verdict_and_explain_opens_the_digit(page, server):
     editor.wait_for(timeout=60_000)
     download = page.get_by_test_id("stDownloadButton")
     assert "0 marks" in download.inner_text()
-    page.mouse.click(*_verdict_box(page, editor, LABEL_WRONG))  # "label wrong" of the first row
+    page.mouse.click(*verdict_box(page, editor, LABEL_WRONG))  # "label wrong" of the first row
     wait_idle(page)
     page.get_by_text("Download 1 mark as CSV").wait_for(timeout=30_000)
     editor.hover()
     assert not page.locator(".st-key-mis_table button[aria-label='Download as CSV']").is_visible()
-    link = _verdict_box(page, editor, EXPLAIN)  # the explain link of the first row
+    link = verdict_box(page, editor, EXPLAIN)  # the explain link of the first row
     page.mouse.move(*link)  # the grid draws links as links once the pointer is over them
     page.wait_for_timeout(500)
     with page.context.expect_page(timeout=30_000) as opened:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.browser.conftest import assert_no_errors, canvas_box, open_page, stroke, wait_idle
+from tests.browser.harness import assert_no_errors, canvas_box, open_page, stroke, wait_idle
 
 pytestmark = pytest.mark.browser
 

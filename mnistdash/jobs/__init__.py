@@ -1,0 +1,1 @@
+"""What the command line runs: training, evaluation, building the artifacts, and the parser itself."""

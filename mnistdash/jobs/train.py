@@ -1,0 +1,179 @@
+"""Training every model of the zoo from the embedded data with fixed seeds, with progress bars."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from tqdm.auto import tqdm
+
+from mnistdash import store
+from mnistdash.config import DENOISE_SIGMA, SEED, train_threads
+from mnistdash.data import Split, data_checksum, load_split, noisy
+from mnistdash.zoo.base import (
+    SPECS,
+    accuracy,
+    bf16_available,
+    build_module,
+    config_to_json,
+    from_tensors,
+    linear_to_numpy,
+    state_to_numpy,
+)
+from mnistdash.zoo.linear import LinearModel
+from mnistdash.zoo.registry import BUILTIN, BUILTIN_MODELS, PSEUDO_TARGETS, TrainConfig
+
+TRAIN: dict[str, TrainConfig] = {e.name: e.train for e in BUILTIN if e.train is not None}  # the networks' recipes
+
+
+def augment(x: torch.Tensor, g: torch.Generator, noise: float = 0.0, noise_share: float = 0.0) -> torch.Tensor:
+    """Random rotation (12 deg), scale (10%), shear and shift (2.5 px) of a batch (N, 1, 28, 28); then, on
+    a random `noise_share` of it, Gaussian noise of sigma uniform in [0, noise], clipped to [0, 1]."""
+    n = x.shape[0]
+    u = lambda *shape: torch.rand(*shape, generator=g) * 2 - 1  # noqa: E731
+    ang, scale, shear, shift = u(n) * math.radians(12), 1 + u(n) * 0.1, u(n) * 0.25, u(n, 2) * (2.5 / 14)
+    cos, sin = torch.cos(ang) / scale, torch.sin(ang) / scale
+    theta = torch.stack([torch.stack([cos, -sin + shear, shift[:, 0]], 1), torch.stack([sin, cos, shift[:, 1]], 1)], 1)
+    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    out = F.grid_sample(x, grid, align_corners=False, padding_mode="zeros")
+    if noise <= 0 or noise_share <= 0:
+        return out
+    sigma = torch.rand(n, 1, 1, 1, generator=g) * noise * (torch.rand(n, 1, 1, 1, generator=g) < noise_share)
+    return (out + sigma * torch.randn(out.shape, generator=g)).clamp(0, 1)
+
+
+def _fit_torch(
+    module: torch.nn.Module,
+    cfg: TrainConfig,
+    x: torch.Tensor,  # (N, 1, 28, 28)
+    y: torch.Tensor,
+    loss_fn: Callable[[torch.nn.Module, torch.Tensor, torch.Tensor, torch.Generator], torch.Tensor],
+    desc: str,
+    seed: int,
+) -> None:
+    g = torch.Generator().manual_seed(seed)
+    opt = torch.optim.AdamW(module.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    steps_per_epoch = math.ceil(len(x) / cfg.batch)
+    sched = torch.optim.lr_scheduler.OneCycleLR(
+        opt, max_lr=cfg.lr, total_steps=max(cfg.epochs * steps_per_epoch, 10), pct_start=0.2
+    )
+    bf16 = cfg.bf16 and bf16_available()
+    module.train()
+    for epoch in range(cfg.epochs):
+        perm = torch.randperm(len(x), generator=g)
+        bar = tqdm(range(0, len(x), cfg.batch), desc=f"{desc} {epoch + 1}/{cfg.epochs}", leave=False, unit="batch")
+        total = 0.0
+        for i in bar:
+            idx = perm[i : i + cfg.batch]
+            xb = augment(x[idx], g, cfg.noise, cfg.noise_share) if cfg.augment else x[idx]
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                loss = loss_fn(module, xb, y[idx], g)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+            total += loss.item()
+        bar.close()
+        tqdm.write(f"  {desc} epoch {epoch + 1}/{cfg.epochs}: loss {total / steps_per_epoch:.4f}")
+    module.eval()
+
+
+def _classify_loss(smoothing: float):
+    def loss(module, xb, yb, g):
+        return F.cross_entropy(module(xb).float(), yb, label_smoothing=smoothing)
+
+    return loss
+
+
+def _denoise_loss(module, xb, yb, g):
+    sigma = torch.rand(len(xb), 1, 1, 1, generator=g) * 0.8  # noise levels 0 .. 0.8
+    noisy_x = (xb + sigma * torch.randn(xb.shape, generator=g)).clamp(0, 1)
+    return F.binary_cross_entropy(module(noisy_x).float(), xb[:, 0])
+
+
+def train_model(name: str, train: Split, quick: bool = False, seed: int = SEED):
+    """Fit one model; returns (model object, tensors, config json, train config json, seconds)."""
+    family, config = SPECS[name]
+    start = time.perf_counter()
+    torch.manual_seed(seed)
+    np.random.seed(seed)
+    if family == "linear":
+        model = LinearModel(config).fit(train.floats(), train.labels)
+        tensors, train_cfg = linear_to_numpy(model), {}
+    else:
+        cfg = TRAIN[name]
+        if quick:
+            cfg = TrainConfig(**{**asdict(cfg), "epochs": 1})
+        module = build_module(family, config)
+        x = torch.from_numpy(train.floats()).unsqueeze(1)
+        y = torch.from_numpy(train.labels)
+        loss = _denoise_loss if family == "denoiser" else _classify_loss(cfg.label_smoothing)
+        _fit_torch(module, cfg, x, y, loss, name, seed)
+        tensors, train_cfg = state_to_numpy(module), asdict(cfg)
+        model = from_tensors(name, family, config, tensors)
+    return model, tensors, config_to_json(family, config), train_cfg, time.perf_counter() - start
+
+
+def train_all(
+    only: list[str] | None = None,
+    quick: bool = False,
+    data_dir: str | Path | None = None,
+    models_dir: str | Path | None = None,
+    seed: int = SEED,
+) -> dict[str, dict[str, Any]]:
+    """Train the named models (all by default), save them, then rebuild the precomputed artifacts
+    (and the Linear lab's when it is named, "lab", or when everything is built; "ood" alone: only the digit score)."""
+    from mnistdash.jobs.artifacts import build_artifacts
+    from mnistdash.lab.build import build_lab
+
+    torch.set_num_threads(train_threads())
+    names = [n for n in only if n not in PSEUDO_TARGETS] if only else list(BUILTIN_MODELS)
+    train, test = load_split("train", data_dir), load_split("test", data_dir)
+    if quick:
+        train = Split(train.images[:2000], train.labels[:2000])
+    checksum = data_checksum(data_dir)
+    x_test = test.floats()  # (N, 28, 28)
+    results = {}
+    for name in tqdm(names, desc="models", unit="model"):
+        model, tensors, config, train_cfg, seconds = train_model(name, train, quick, seed)
+        if name == "denoiser":
+            metrics = {"test_mse_sigma_0.5": float(np.mean((model.denoise(noisy(x_test, DENOISE_SIGMA)) - x_test) ** 2))}
+        else:
+            metrics = {"test_accuracy": accuracy(model, x_test, test.labels)}
+        params = int(
+            sum(v.size for k, v in tensors.items() if not k.endswith(("running_mean", "running_var", "num_batches_tracked")))
+        )
+        info = {
+            "params": params,
+            "seed": seed,
+            "train_seconds": round(seconds, 1),
+            "data_sha256": checksum,
+            "train": train_cfg,
+            "quick": quick,
+            "n_train": len(train),
+        }
+        results[name] = store.save_model(name, tensors, config, metrics, info, models_dir)
+        tqdm.write(f"{name}: {metrics} in {seconds:.0f}s")
+    if names:
+        build_artifacts(train, test, models_dir, quick=quick, only=names)
+    if only and "ood" in only and not names:  # the digit score alone, from the committed cnn and denoiser
+        from mnistdash.robustness.ood.build import build_ood
+        from mnistdash.robustness.ood.score import NEEDS
+        from mnistdash.zoo import load_all
+
+        build_ood(load_all(NEEDS, models_dir)[0], train, test, models_dir, quick=quick)
+    if only and "attack" in only and not names:  # the attack tables alone, from the committed models
+        from mnistdash.robustness.attack.build import build_attack
+        from mnistdash.zoo import load_all
+
+        build_attack(load_all(models_dir=models_dir)[0], test, models_dir, quick=quick)
+    if not only or "lab" in only:
+        build_lab(train, test, models_dir, quick=quick, seed=seed)
+    return results

@@ -1,0 +1,1 @@
+"""Where models fail: confusion matrices and likely mislabels."""

@@ -1,5 +1,0 @@
-"""People's judgements (quiz answers, mislabel verdicts) kept in a database: SQLite by default, PostgreSQL by URL."""
-
-from mnistdash.reviews.store import ANSWERS, SPLITS, ReviewStore, StoreUnavailable, default_url
-
-__all__ = ["ANSWERS", "SPLITS", "ReviewStore", "StoreUnavailable", "default_url"]

@@ -1,0 +1,1 @@
+"""Beyond clean test digits: adversarial attacks, the 'not a digit' score, noise."""

@@ -1,0 +1,144 @@
+"""The Explain page's sections: the exact linear decomposition, the networks' model x method grid with the
+integrated-gradients completeness table, and the trust checks. The page calls one function a section."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from mnistdash.explain import CAPTUM_METHODS, METHODS, has_gradients
+from mnistdash.explain.checks import completeness_row, linear_sums
+from mnistdash.plots.figures import symmetric_range
+from mnistdash.ui import trust
+from mnistdash.ui.explain_cache import test_attribution, test_ig
+from mnistdash.ui.zoom import zoomable_mosaic
+from mnistdash.zoo import registry
+from mnistdash.zoo.registry import LINEAR_MODELS, TORCH_CLASSIFIERS
+
+
+def linear_section(models: dict, index, image: np.ndarray, probs: dict, second: dict, chosen) -> list[str]:
+    """Linear models: the exact decomposition of one model's answer and its class B, and the sum check of all;
+    returns the linear models present."""
+    st.header("Linear models: exact contributions")
+    linear = [n for n in LINEAR_MODELS if n in models]
+    if linear:
+        lin = st.selectbox(
+            "Linear model", linear, index=linear.index("logreg-multinomial") if "logreg-multinomial" in linear else 0
+        )
+        model = models[lin]
+        pred, other = int(probs[lin].argmax()), second[lin]
+        a, b = model.contributions(image, pred), model.contributions(image, other)
+        why_b = (
+            "your choice" if chosen == other else "its runner-up" + (f": it predicts {chosen} itself" if chosen == pred else "")
+        )
+        st.markdown(
+            f"`logit_c = Σ_i w_ci · x_i + b_c`: every pixel's share of the score, exactly. **{lin}** says **{pred}**; "
+            f"the third map is why {pred} and not {other} ({why_b})."
+        )
+        zmax = symmetric_range(a, b, a - b)
+        zoomable_mosaic(
+            np.stack([a, b, a - b]),
+            [f"toward {pred} (predicted)", f"toward {other}", f"{pred} minus {other}"],
+            key="linear_maps",
+            zmax=zmax,
+            value_name="contribution",
+            cell_px=230,
+        )
+        st.caption("Check: the map plus the bias equals the logit, to float precision.")
+        st.dataframe(pd.DataFrame(linear_sums(models, linear, image)), hide_index=True, width="stretch")
+    return linear
+
+
+def network_section(models: dict, index, probs: dict, second: dict) -> None:
+    """Networks: a model x method grid of maps (predicted class, class B, or their difference), then IG's completeness."""
+    st.header("Networks: model × method")
+    nets = [n for n in TORCH_CLASSIFIERS + tuple(registry.imported()) if n in models]
+    c1, c2 = st.columns([2, 3])
+    which = c1.radio(
+        "Explain",
+        ["predicted class", "class B", "difference"],
+        horizontal=True,
+        key="explain_which",
+        help="B: the class chosen above, or each model's own runner-up (never its own answer).",
+    )
+    methods = c2.pills(  # chips that wrap on a narrow column (a multiselect clipped its last one)
+        "Methods",
+        list(CAPTUM_METHODS),
+        selection_mode="multi",
+        default=[m for m in CAPTUM_METHODS if m != "smoothgrad"],  # SmoothGrad is one click away; it costs 16 backward passes
+        format_func=lambda m: METHODS[m].label,
+        key="explain_methods",
+    )
+    if nets and methods:
+        maps, raws, titles, row_titles = [], [], [], []
+        for n in nets:
+            pred, other = int(probs[n].argmax()), second[n]
+            for m in methods:
+                if m != "occlusion" and not has_gradients(models[n]):  # an imported graph onnxruntime runs: no gradients
+                    maps.append(np.zeros((28, 28), np.float32))
+                    raws.append(np.zeros((28, 28), np.float32))
+                    titles.append(f"{n} · {METHODS[m].label}: needs gradients, see occlusion")
+                    title = f"{n} → {pred}"
+                    continue
+                if which == "predicted class":
+                    raw, title = test_attribution(n, index, m, pred), f"{n} → {pred}"
+                elif which == "difference":
+                    raw = test_attribution(n, index, m, pred) - test_attribution(n, index, m, other)
+                    title = f"{n}: {pred} − {other}"
+                else:
+                    raw, title = test_attribution(n, index, m, other), f"{n} → {other}"
+                scale = symmetric_range(raw)
+                maps.append(raw / scale)
+                raws.append(raw)
+                titles.append(f"{title} · {METHODS[m].label}")
+            row_titles.append(title)
+        st.caption(
+            "Rows: models; columns: "
+            + ", ".join(METHODS[m].label for m in methods)
+            + ". Each map is scaled to its own range (hover shows the raw value); saliency and SmoothGrad are unsigned. "
+            "Click a map to enlarge it."
+        )
+        zoomable_mosaic(
+            np.stack(maps),
+            titles,
+            key="grid",
+            cols=len(methods),
+            zmax=1.0,
+            raw=np.stack(raws),
+            value_name="attribution",
+            cell_px=170,
+            row_titles=row_titles,
+            col_titles=[METHODS[m].label for m in methods],
+        )
+
+        for n in registry.imported():
+            if n in nets:
+                st.caption(f"Imported model {n}: explained by {models[n].explained_by}.")
+        if "integrated-gradients" in methods:
+            gaps = []
+            for n in [n for n in nets if has_gradients(models[n])]:
+                pred = int(probs[n].argmax())
+                ig = test_ig(n, index, pred)
+                gaps.append(completeness_row(n, pred, ig))
+            missed = [row["model"] for row in gaps if row["within 1%"] != "yes"]
+            ig_method = METHODS["integrated-gradients"]
+            st.caption(
+                "Integrated gradients, completeness: the map should sum to the change in the logit from a black image. "
+                f"Steps are added where the sum misses (up to {ig_method.max_steps}, {ig_method.conv_max_steps} for the convnet) "
+                "until the gap is within 1%."
+            )
+            if missed:
+                st.warning(
+                    f"Integrated gradients do not add up within 1% for {', '.join(missed)} on this digit, even at the step cap."
+                )
+            st.dataframe(pd.DataFrame(gaps), hide_index=True, width="stretch")
+
+
+def trust_section(models: dict, linear: list[str], index, probs: dict) -> None:
+    """Can the methods be trusted: against the exact linear answer, and under weight randomization."""
+    st.header("Can the methods be trusted?")
+    if linear:
+        trust.exact_table(linear, index, probs)
+    if any(n in models for n in TORCH_CLASSIFIERS):  # built-in networks: an imported graph's weights are not randomized
+        trust.randomization_table([n for n in TORCH_CLASSIFIERS if n in models], index, probs)

@@ -1,0 +1,154 @@
+"""What every model is made of: family configs, the frozen torch wrappers with one predict_proba for all,
+and the arrays a model is stored as."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import asdict, fields
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from mnistdash.zoo.linear import LinearConfig, LinearModel
+from mnistdash.zoo.nets import CNN, MLP, Bottleneck, BottleneckConfig, CNNConfig, Denoiser, DenoiserConfig, MLPConfig
+from mnistdash.zoo.registry import BUILTIN
+
+FAMILIES: dict[str, tuple[type, type]] = {
+    "mlp": (MLPConfig, MLP),
+    "cnn": (CNNConfig, CNN),
+    "bottleneck": (BottleneckConfig, Bottleneck),
+    "denoiser": (DenoiserConfig, Denoiser),
+}
+
+
+def family_config(family: str, fields_: dict[str, Any]) -> Any:
+    """The config dataclass of `family` from its fields (as the registry and config.json hold them)."""
+    cls = LinearConfig if family == "linear" else FAMILIES[family][0]
+    return cls(**fields_)
+
+
+# name -> (family, config): the committed models, built from the registry's one table.
+SPECS: dict[str, tuple[str, Any]] = {e.name: (e.family, family_config(e.family, e.config)) for e in BUILTIN}
+
+
+def config_to_json(family: str, config: Any) -> dict[str, Any]:
+    return {"family": family, **asdict(config)}
+
+
+def config_from_json(data: dict[str, Any]) -> tuple[str, Any]:
+    data = dict(data)
+    family = data.pop("family")
+    cls = LinearConfig if family == "linear" else FAMILIES[family][0]
+    names = {f.name for f in fields(cls)}
+    kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in names}
+    return family, cls(**kwargs)
+
+
+@functools.cache
+def bf16_available() -> bool:
+    """True where the processor has native bf16 matrix support (AVX512-BF16 or AMX)."""
+    try:
+        flags = open("/proc/cpuinfo").read()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def frozen(module: nn.Module) -> nn.Module:
+    """Eval mode and no gradients: safe to share between sessions."""
+    module.eval()
+    for p in module.parameters():
+        p.requires_grad_(False)
+    return module
+
+
+def run_batched(fn, x: np.ndarray, batch: int = 2000, bf16: bool = False) -> np.ndarray:
+    """fn over (N, ...) float inputs in batches, without gradients, as one float32 array."""
+    xt = torch.from_numpy(np.require(x, np.float32, ["C", "W"]))  # a copy only if x is read-only
+    with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+        out = [fn(xt[i : i + batch]).float() for i in range(0, max(len(xt), 1), batch)]
+    return torch.cat(out).numpy()
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    """(N, K) scores -> probabilities along the last axis (the maximum subtracted first: no overflow)."""
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def accuracy(model, x: np.ndarray, labels: np.ndarray) -> float:
+    """Fraction of (N, 28, 28) digits a classifier labels right."""
+    return float((model.predict_proba(x).argmax(1) == labels).mean())
+
+
+class TorchClassifier:
+    """A frozen torch classifier in eval mode, safe to share between sessions."""
+
+    def __init__(self, name: str, module: nn.Module, use_bf16: bool = False):
+        self.name = name
+        self.module = frozen(module)
+        self.use_bf16 = use_bf16 and bf16_available()
+
+    def logits(self, x: np.ndarray, batch: int = 2000) -> np.ndarray:
+        """(N, 28, 28) floats in [0, 1] -> (N, 10) logits (float32)."""
+        return run_batched(self.module, x, batch, self.use_bf16)
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        return softmax(self.logits(x))
+
+
+class LinearTorch(nn.Module):
+    """A numpy linear model as a torch module, (N, 28, 28) or (N, 784) -> (N, 10) scores `x @ W.T + b`.
+
+    scaled: divided by the model's temperature (the scores its probabilities come from: attacks, export);
+    binarize: threshold the pixels at 0.5 first, as least squares reads them (an exported graph). Without it a
+    gradient method reads the raw (or already transformed) pixels: for least squares, straight through."""
+
+    def __init__(self, model: LinearModel, scaled: bool = False, binarize: bool = False):
+        super().__init__()
+        t = model.temperature_ if scaled else 1.0
+        self.weight = nn.Parameter(torch.from_numpy(np.asarray(model.coef_ / t, np.float32)), requires_grad=False)
+        self.bias = nn.Parameter(torch.from_numpy(np.asarray(model.intercept_ / t, np.float32)), requires_grad=False)
+        self.binarize = binarize
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x.flatten(1)  # (N, 784), the batch left dynamic for an exported graph
+        if self.binarize:
+            x = (x > 0.5).float()
+        return x @ self.weight.T + self.bias
+
+
+class TorchDenoiser:
+    """A frozen denoising autoencoder: `denoise` maps (N, 28, 28) noisy floats to clean ones."""
+
+    def __init__(self, name: str, module: nn.Module):
+        self.name = name
+        self.module = frozen(module)
+
+    def denoise(self, x: np.ndarray, batch: int = 2000) -> np.ndarray:
+        return run_batched(self.module, x, batch)
+
+
+def build_module(family: str, config: Any) -> nn.Module:
+    return FAMILIES[family][1](config)
+
+
+def state_to_numpy(module: nn.Module) -> dict[str, np.ndarray]:
+    return {k: v.detach().cpu().numpy() for k, v in module.state_dict().items()}
+
+
+def linear_to_numpy(model: LinearModel) -> dict[str, np.ndarray]:
+    return {"coef": model.coef_, "intercept": model.intercept_, "temperature": np.array([model.temperature_], np.float32)}
+
+
+def from_tensors(name: str, family: str, config: Any, tensors: dict[str, np.ndarray]):
+    """Rebuild a usable model from its config and stored arrays (nothing is guessed)."""
+    if family == "linear":
+        return LinearModel.from_arrays(config, tensors["coef"], tensors["intercept"], float(tensors["temperature"][0]))
+    module = build_module(family, config)
+    module.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in tensors.items()})
+    if family == "denoiser":
+        return TorchDenoiser(name, module)
+    return TorchClassifier(name, module, use_bf16=family == "cnn")

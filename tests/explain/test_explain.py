@@ -1,0 +1,116 @@
+"""Attribution methods: oracle tests on linear models, a contract over every model x method, and
+no side effects on the shared models."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from mnistdash.explain import CAPTUM_METHODS, METHODS, IntegratedGradientsMethod
+from mnistdash.explain.checks import randomization_check, randomized_copy, score_against_exact
+from mnistdash.zoo.registry import LINEAR_MODELS, TORCH_CLASSIFIERS
+
+
+@pytest.mark.parametrize("name", LINEAR_MODELS)
+def test_integrated_gradients_reproduce_w_times_x_on_linear_models(committed_models, test_split, name):
+    model = committed_models[name]
+    x = test_split.floats()[:3]
+    targets = [int(t) for t in test_split.labels[:3]]
+    exact = METHODS["exact"](model).attribute(x, targets)
+    for method in ("integrated-gradients", "input-x-gradient"):
+        got = METHODS[method](model).attribute(x, targets)
+        np.testing.assert_allclose(got, exact, atol=1e-5, rtol=1e-4)
+    for i in range(3):  # and the exact map is the model's own decomposition
+        np.testing.assert_allclose(exact[i], model.contributions(x[i], targets[i]), atol=1e-6)
+
+
+def test_method_scores_on_a_linear_model(committed_models, test_split):
+    scores = score_against_exact(committed_models["logreg-multinomial"], test_split.floats()[:2], [7, 2], CAPTUM_METHODS)
+    assert scores["integrated-gradients"]["relative_l1_error"] < 1e-4
+    assert scores["input-x-gradient"]["correlation"] > 0.9999
+    assert scores["saliency"]["correlation"] < 0.9  # |w| is not w*x: the table must be able to say so
+
+
+@pytest.mark.parametrize("method", CAPTUM_METHODS)
+@pytest.mark.parametrize("name", TORCH_CLASSIFIERS)
+def test_contract_every_network_and_method(committed_models, test_split, name, method):
+    model = committed_models[name]
+    x = test_split.floats()[:3]
+    targets = [int(t) for t in test_split.labels[:3]]
+    before = {k: v.clone() for k, v in model.module.state_dict().items()}
+    maps = METHODS[method](model).attribute(x, targets)
+    assert maps.shape == (3, 28, 28) and maps.dtype == np.float32 and np.isfinite(maps).all()
+    assert np.abs(maps).sum() > 0
+    again = METHODS[method](model).attribute(x, targets)
+    np.testing.assert_array_equal(maps, again)  # deterministic
+    one = METHODS[method](model).attribute(x[1:2], targets[1:2])
+    np.testing.assert_allclose(one[0], maps[1], atol=1e-4 * max(1.0, np.abs(maps[1]).max()))  # batch equals one by one
+    # the shared model is untouched: eval mode, frozen, no gradients, no hooks, same weights
+    module = model.module
+    assert not module.training
+    assert all(not p.requires_grad and p.grad is None for p in module.parameters())
+    assert all(not m._forward_hooks and not m._backward_hooks and not m._forward_pre_hooks for m in module.modules())
+    for k, v in module.state_dict().items():
+        assert torch.equal(v, before[k]), k
+
+
+@pytest.mark.parametrize("name", TORCH_CLASSIFIERS)
+def test_integrated_gradients_add_up_within_one_percent_or_say_so(committed_models, test_split, name):
+    model = committed_models[name]
+    picks = np.random.default_rng(1).choice(len(test_split), 8, replace=False)
+    x = test_split.floats()[picks]
+    targets = model.predict_proba(x).argmax(1)
+    method = IntegratedGradientsMethod(model)
+    results = method.paths(x, targets)
+    for image, t, r in zip(x, targets, results):
+        total, delta = method.completeness_gap(image, int(t), r.map)  # recomputed apart from the quadrature
+        assert total == pytest.approx(r.total, rel=1e-5, abs=1e-5) and delta == pytest.approx(r.delta, rel=1e-5, abs=1e-5)
+        assert r.met == (abs(total - delta) <= 0.01 * abs(delta) + 1e-4), (r.steps, total, delta)  # the flag is honest
+        assert method.start_steps <= r.steps <= (method.conv_max_steps if name == "cnn" else method.max_steps)
+    assert sum(r.met for r in results) >= 7, [(r.steps, r.relative_gap) for r in results]
+
+
+def test_integrated_gradients_add_steps_where_the_sum_misses(committed_models, test_split):
+    model = committed_models["mlp-deep"]
+    x = test_split.floats()
+    hard = [i for i in range(40) if IntegratedGradientsMethod(model).paths(x[i][None], [int(test_split.labels[i])])[0].steps > 16]
+    assert hard, "some digit needs more than the first 16 steps"
+    i, t = hard[0], int(test_split.labels[hard[0]])
+    capped = IntegratedGradientsMethod(model)
+    capped.max_steps = capped.start_steps  # no steps may be added: the gap stays, and is said
+    few = capped.paths(x[i][None], [t])[0]
+    assert few.steps == 16 and not few.met and few.relative_gap > 0.01
+    full = IntegratedGradientsMethod(model).paths(x[i][None], [t])[0]
+    assert full.met and full.relative_gap <= 0.01 and full.gap < few.gap
+    linear = IntegratedGradientsMethod(committed_models["logreg-multinomial"]).paths(x[:3], [0, 1, 2])
+    assert all(r.steps == 16 and r.met for r in linear)  # a constant gradient needs no more
+
+
+def test_randomized_weights_change_the_maps(committed_models, test_split):
+    model = committed_models["mlp"]
+    rand = randomized_copy(model)
+    assert rand.module is not model.module
+    assert not torch.equal(rand.module.head.weight, model.module.head.weight)
+    scores = randomization_check(model, rand, test_split.floats()[:2], [7, 2], ("saliency", "integrated-gradients"))
+    assert all(-1 <= v <= 1 for pair in scores.values() for v in pair)
+    assert scores["saliency"][0] < 0.5 and scores["integrated-gradients"][1] < 0.7
+    assert scores["integrated-gradients"][0] > 0.9  # the silhouette survives: why the ink-only column exists
+
+
+def test_a_drawn_vertical_stroke_is_read_as_one(committed_models):
+    """The canvas path end to end: RGBA 280x280, black background, a white vertical stroke."""
+    from mnistdash.draw.live import read_digit
+    from mnistdash.zoo import registry
+
+    canvas = np.zeros((280, 280, 4), np.uint8)
+    canvas[..., 3] = 255
+    canvas[50:230, 130:150, :3] = 255
+    reading = read_digit(committed_models, canvas, list(registry.classifiers()))
+    assert int(reading.probs["cnn"].argmax()) == 1
+    assert reading.digit.shape == (28, 28) and set(reading.maps) == set(registry.classifiers())
+    assert reading.code.shape == (2,)
+    from mnistdash.images.preprocess import ImageError
+
+    with pytest.raises(ImageError, match="no digit found"):
+        read_digit(committed_models, np.zeros((280, 280, 4), np.uint8), list(registry.classifiers()))

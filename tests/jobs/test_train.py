@@ -1,0 +1,53 @@
+"""Training: quick runs on other data layouts, fixed seeds, and the artifacts the app reads."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mnistdash import store
+from mnistdash.data import load_split
+from mnistdash.jobs.train import train_all
+
+
+def test_quick_store_artifacts(quick_store):
+    emb = store.load_artifact("embedding", quick_store)
+    assert emb["bottleneck"].shape == emb["tsne"].shape == (len(emb["index"]), 2)
+    table = store.load_artifact("denoise", quick_store)
+    assert table["noisy"].shape == table["denoised"].shape == (len(table["models"]), len(table["levels"]))
+    cv = store.load_artifact("cv-train", quick_store)
+    assert cv["probs"].shape == (2000, 10)
+
+
+def test_train_on_kannada_npz_layout_is_seeded(tmp_path):
+    """--data-dir with npz files trains; the same seed gives the same weights."""
+    src = load_split("test")
+    data = tmp_path / "kannada"
+    data.mkdir()
+    for split, sl in (("train", slice(0, 600)), ("test", slice(600, 800))):
+        np.savez_compressed(data / f"X_kannada_MNIST_{split}.npz", src.images[sl])
+        np.savez_compressed(data / f"y_kannada_MNIST_{split}.npz", src.labels[sl])
+    for run in ("a", "b"):
+        train_all(only=["mlp", "logreg-multinomial"], quick=True, data_dir=data, models_dir=tmp_path / run)
+    for name in ("mlp", "logreg-multinomial"):
+        wa = (tmp_path / "a" / name / "weights.safetensors").read_bytes()
+        wb = (tmp_path / "b" / name / "weights.safetensors").read_bytes()
+        assert wa == wb, name
+    manifest = store.read_manifest(tmp_path / "a")
+    assert manifest["models"]["mlp"]["n_train"] == 600
+    assert store.load_artifact("probs-mlp", tmp_path / "a")["test"].shape == (200, 10)
+
+
+def test_augment_noise_is_seeded_clipped_and_on_a_share_of_the_batch():
+    import torch
+
+    from mnistdash.jobs.train import augment
+
+    x = torch.from_numpy(load_split("test").floats()[:400]).unsqueeze(1)
+    a = augment(x, torch.Generator().manual_seed(1), noise=0.6, noise_share=0.5)
+    b = augment(x, torch.Generator().manual_seed(1), noise=0.6, noise_share=0.5)
+    plain = augment(x, torch.Generator().manual_seed(1))
+    assert torch.equal(a, b)  # the training generator decides everything
+    assert a.min() >= 0 and a.max() <= 1
+    background = (a[:, 0, :4, :4] > 0).flatten(1).any(1)  # noise lights the empty corner
+    assert 0.3 < background.float().mean() < 0.7  # on about half the batch
+    assert (plain[:, 0, :4, :4] > 0).flatten(1).any(1).float().mean() < 0.05  # without noise: hardly any

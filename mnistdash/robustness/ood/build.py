@@ -59,7 +59,7 @@ def build_ood(models: dict, train: Split, test: Split, models_dir: str | Path | 
         tqdm.write(f"skipping the digit score: {', '.join(missing)} not loaded")
         return {}
     start = time.perf_counter()
-    bank_n, calib_n, per_kind, per_family, fit_kind = (500, 1000, 20, 10, 20) if quick else (6000, 6000, 200, 200, 300)
+    bank_n, calib_n, per_kind, per_family, fit_kind = (500, 1000, 20, 4, 20) if quick else (6000, 6000, 200, 200, 300)
     tqdm.write(
         f"digit score: {bank_n} training digits as the bank, {calib_n} to fit and calibrate, {per_family} per family of "
         f"pictures for each, {fit_kind} non-digits per kind to fit, {per_kind} per kind to measure ..."
@@ -67,7 +67,7 @@ def build_ood(models: dict, train: Split, test: Split, models_dir: str | Path | 
     people = people_digits(train, per_family)
     scorer, fit = fit_scorer(models, train.floats(), bank_n, calib_n, people=people, per_kind=fit_kind)
     test_x = test.floats()[: 2000 if quick else len(test)]
-    families = _family_flags(scorer, models, test, 10 if quick else 150)
+    families = _family_flags(scorer, models, test, 4 if quick else 150)
     arrays = {**scorer.to_arrays(), **evaluate(scorer, models, test_x, per_kind), **families}
     arrays["flagged_unseen"] = _unseen_kinds(scorer, models, fit, per_kind)
     seconds = round(time.perf_counter() - start, 1)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.harness import assert_no_errors, open_page, wait_idle
+from tests.browser.harness import assert_no_errors, open_page, settled, wait_idle
 
 pytestmark = pytest.mark.browser
 TITLE = "How can a linear model read handwriting?"
@@ -47,6 +47,7 @@ def test_moving_the_path_slider_changes_the_maps(page, server):
     open_page(page, server, "Linear_lab", TITLE)
     maps = page.locator("[data-testid='stTabPanel']:visible .js-plotly-plot").first
     maps.wait_for(timeout=60_000)
+    settled(page)  # a second script run can redraw the figure just after it first shows (a screenshot then fails)
     caption = page.get_by_text(re.compile(r"^λ = "))
     before_text, before_png = caption.inner_text(), maps.screenshot()
     thumb = page.get_by_role("slider").first  # the path slider: the other tabs' sliders are hidden

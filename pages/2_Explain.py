@@ -4,9 +4,10 @@ import streamlit as st
 
 from mnistdash.explain import METHODS, methods_for
 from mnistdash.plots.figures import mosaic
-from mnistdash.ui import cache, explain_views, url, widgets
-from mnistdash.ui.compare import chosen_class, comparison_picker
-from mnistdash.ui.explain_cache import test_attribution
+from mnistdash.ui import cache, url, widgets
+from mnistdash.ui.explain import sections as explain_views
+from mnistdash.ui.explain.attributions import test_attribution
+from mnistdash.ui.explain.compare import chosen_class, comparison_picker
 from mnistdash.zoo import registry
 
 widgets.page_header("Explain a digit", "Which pixels push each model toward its answer, and away from the one it did not give.")

@@ -8,8 +8,10 @@ from mnistdash.draw.live import read_digit
 from mnistdash.explain import CAPTUM_METHODS, METHODS
 from mnistdash.images.drawing import canvas_digit
 from mnistdash.images.preprocess import ImageError
-from mnistdash.ui import cache, canvas, counterfactual, draw, maps, ood, timeline, widgets
-from mnistdash.ui.verdict import show_verdict
+from mnistdash.ui import cache, widgets
+from mnistdash.ui.draw import canvas, counterfactual, maps, ood, timeline
+from mnistdash.ui.draw import reading as draw
+from mnistdash.ui.draw.headline import show_verdict
 from mnistdash.zoo import registry
 
 widgets.page_header(

@@ -7,8 +7,10 @@ import streamlit as st
 from mnistdash.config import CLASS_NAMES, NAMED_CLASSES, class_name
 from mnistdash.mistakes import confusion as errors
 from mnistdash.plots.figures import confusion_figure, mark_cell
-from mnistdash.ui import cache, mislabel_table, reviews, url, widgets
+from mnistdash.ui import cache, url, widgets
 from mnistdash.ui.grid import digit_grid
+from mnistdash.ui.mistakes import mislabel_table
+from mnistdash.ui.people import reviews
 from mnistdash.zoo import registry
 
 widgets.page_header(

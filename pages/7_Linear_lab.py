@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from mnistdash.ui import lab, lab_views, widgets
+from mnistdash.ui import widgets
+from mnistdash.ui.lab import artifacts as lab
+from mnistdash.ui.lab import views as lab_views
 
 widgets.page_header(
     "Linear lab",

@@ -3,7 +3,8 @@
 import numpy as np
 import streamlit as st
 
-from mnistdash.ui import attack, cache, widgets
+from mnistdash.ui import cache, widgets
+from mnistdash.ui.robustness import attack
 from mnistdash.ui.zoom import zoomable_mosaic
 from mnistdash.zoo import registry
 

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from mnistdash.ui import quiz, widgets
+from mnistdash.ui import widgets
+from mnistdash.ui.people import quiz
 
 widgets.page_header(
     "You vs the models",

@@ -25,9 +25,9 @@ def test_the_wheel_holds_every_module_and_the_canvas(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     sources = {str(p.relative_to(ROOT)) for p in (ROOT / "mnistdash").rglob("*.py")}
     assert sources <= names, f"modules missing from the wheel: {sorted(sources - names)[:10]}"
-    for asset in ("mnistdash/ui/components/draw/draw.js", "mnistdash/ui/components/draw/index.html"):
+    for asset in ("mnistdash/ui/draw/components/draw.js", "mnistdash/ui/draw/components/index.html"):
         if (ROOT / asset).exists():
             assert asset in names, f"{asset} is not in the wheel"
-    assert any(n.startswith("mnistdash/ui/components/draw/") and n.endswith(".js") for n in names)
+    assert any(n.startswith("mnistdash/ui/draw/components") and n.endswith(".js") for n in names)
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     assert "mnistdash = mnistdash.jobs.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()

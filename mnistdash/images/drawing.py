@@ -2,7 +2,7 @@
 
 MNIST's own steps for clean light-on-dark ink: cropped to the ink, the longer side scaled to 20 px by area
 averaging (each output pixel the mean of the input it covers), normalized to its peak, then placed in 28x28 with
-its centre of mass at the centre. mnistdash/ui/components/draw/draw.js does the same in float64 arithmetic; a
+its centre of mass at the centre. mnistdash/ui/draw/components/draw.js does the same in float64 arithmetic; a
 test checks that both give the same digit and the same answers.
 """
 

@@ -49,7 +49,7 @@ def restore(page: str, appliers: dict[str, Callable[[str | None], str | None]], 
 def publish(page: str, state: dict[str, object], defaults: dict | None = None) -> None:
     """Write the page's state to the URL (one history entry per change), leaving out None and defaults.
 
-    Nothing else stays: a shared link carries the view, never the person's quiz id (mnistdash.ui.person)."""
+    Nothing else stays: a shared link carries the view, never the person's quiz id (mnistdash.ui.people.person)."""
     defaults = defaults or {}
     params = {k: str(v) for k, v in state.items() if v is not None and (k not in defaults or v != defaults[k])}
     written = st.session_state.setdefault(_WRITTEN, {})

@@ -198,7 +198,7 @@ def test_page_names_missing_and_damaged_artifacts_and_shows_the_rest(tmp_path, m
     import shutil
 
     from mnistdash.config import MODELS_DIR
-    from mnistdash.ui.lab import lab_artifact
+    from mnistdash.ui.lab.artifacts import lab_artifact
     from tests.ui.test_pages import run_page
 
     (tmp_path / "artifacts").mkdir()

@@ -128,7 +128,7 @@ def test_page_reads_every_model_and_searches_flips():
 
 
 def test_page_with_a_missing_artifact_warns_once_and_works(monkeypatch):
-    from mnistdash.ui import attack as ui_attack
+    from mnistdash.ui.robustness import attack as ui_attack
     from tests.ui.test_pages import run_page
 
     def missing(models_dir=None):

@@ -119,7 +119,7 @@ def _notice_app(score, flagged):
     import numpy as np
 
     from mnistdash.draw.live import Reading
-    from mnistdash.ui import ood
+    from mnistdash.ui.draw import ood
 
     ood.show_notice(Reading(digit=np.zeros((28, 28), np.float32), digit_score=score, not_a_digit=flagged))
 

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 def _timeline_script():
     import numpy as np
 
-    from mnistdash.ui import timeline
+    from mnistdash.ui.draw import timeline
 
     one, seven = np.eye(10, dtype=np.float32)[1] * 0.9 + 0.01, np.eye(10, dtype=np.float32)[7] * 0.8 + 0.02
     timeline.show({1: {"cnn": one, "mlp": one}, 2: {"cnn": seven, "mlp": one}})
@@ -31,7 +31,7 @@ def test_the_timeline_is_a_table_with_a_column_per_stroke_and_the_change_marked(
 
 def test_an_empty_timeline_says_what_will_come():
     def script():
-        from mnistdash.ui import timeline
+        from mnistdash.ui.draw import timeline
 
         timeline.show({})
 

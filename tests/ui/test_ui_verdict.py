@@ -9,7 +9,7 @@ def _script(unsure: bool):
     import streamlit as st
 
     from mnistdash.draw.headline import Verdict
-    from mnistdash.ui.verdict import show_verdict
+    from mnistdash.ui.draw.headline import show_verdict
 
     v = Verdict(
         digit=2,

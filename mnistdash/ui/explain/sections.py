@@ -10,8 +10,8 @@ import streamlit as st
 from mnistdash.explain import CAPTUM_METHODS, METHODS, has_gradients
 from mnistdash.explain.checks import completeness_row, linear_sums
 from mnistdash.plots.figures import symmetric_range
-from mnistdash.ui import trust
-from mnistdash.ui.explain_cache import test_attribution, test_ig
+from mnistdash.ui.explain import trust
+from mnistdash.ui.explain.attributions import test_attribution, test_ig
 from mnistdash.ui.zoom import zoomable_mosaic
 from mnistdash.zoo import registry
 from mnistdash.zoo.registry import LINEAR_MODELS, TORCH_CLASSIFIERS

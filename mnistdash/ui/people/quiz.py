@@ -17,8 +17,9 @@ from mnistdash.people.crowd import CONFIRM_PEOPLE, CONFIRM_POSTERIOR, METHOD, in
 from mnistdash.people.quiz.rounds import KINDS, ROUND_SIZE, Item, make_pools, make_round
 from mnistdash.people.quiz.score import Throttle, is_right, running_totals, score_round
 from mnistdash.people.verdicts import counted
-from mnistdash.ui import cache, reviews, widgets
-from mnistdash.ui.person import person_id
+from mnistdash.ui import cache, widgets
+from mnistdash.ui.people import reviews
+from mnistdash.ui.people.person import person_id
 
 _STATE = "quiz"
 JUDGE = "cnn"

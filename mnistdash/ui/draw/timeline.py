@@ -9,7 +9,7 @@ import streamlit as st
 
 from mnistdash.draw.live import Reading
 from mnistdash.draw.strokes import models_in, record, steps
-from mnistdash.ui import canvas
+from mnistdash.ui.draw import canvas
 
 _STATE = "draw_timeline"  # stroke count -> model -> (10,) probabilities
 CHANGED = "#fde9b8"  # a pale amber under the cell where the answer changed (dark text stays 12:1)

@@ -1,7 +1,7 @@
 """The drawing canvas (our own components-v2 component) with Undo and Clear always in view; the drawing survives a
 switch to upload and back.
 
-The component (mnistdash/ui/components/draw/) draws white on black, reads the drawing with every model in the
+The component (mnistdash/ui/draw/components) draws white on black, reads the drawing with every model in the
 browser while the pen moves (the networks through the vendored onnxruntime-web, from ONNX exported at server start), and on release sends its strokes and the picture (a PNG). The strokes and a picture
 per stroke live here in session state: Undo and Clear change them and pass a new `version`, and the component
 redraws what it is given; Undo hands back the picture before the last stroke without a round trip.
@@ -21,7 +21,7 @@ from mnistdash.draw.browser_models import linear_payload, network_payload, onnx_
 from mnistdash.draw.headline import accuracies, leader
 from mnistdash.ui import cache
 
-_HERE = Path(__file__).parent / "components" / "draw"
+_HERE = Path(__file__).parent / "components"
 _STATE = "draw_canvas"  # strokes; pictures: a PNG data URI after each stroke; version; seq: the last one taken
 _SENT = "draw_canvas_models"  # the browser has this session's models (sent once, kept in the page)
 _FALLBACK = "draw_canvas_fallback"  # onnxruntime-web failed in this page: send the networks as plain-JS layers

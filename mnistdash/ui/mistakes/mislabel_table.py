@@ -11,8 +11,9 @@ from mnistdash.config import NAMED_CLASSES, class_name
 from mnistdash.mistakes import mislabels
 from mnistdash.people.verdicts import VERDICTS, counted, explain_link, verdict_from_ticks
 from mnistdash.plots.pictures import digit_uri
-from mnistdash.ui import cache, reviews
-from mnistdash.ui.person import person_id
+from mnistdash.ui import cache
+from mnistdash.ui.people import reviews
+from mnistdash.ui.people.person import person_id
 from mnistdash.zoo import registry
 
 # The table's own toolbar would offer a second CSV (of the shown rows, thumbnails and all): hidden, ours stays.

@@ -93,7 +93,7 @@ def warm_first_stroke(method: str) -> float:
     import time
 
     from mnistdash.draw.live import read_digit
-    from mnistdash.ui import ood
+    from mnistdash.ui.draw import ood
 
     start = time.perf_counter()
     digit = cache.floats("test")[0]

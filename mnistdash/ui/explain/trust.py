@@ -17,7 +17,7 @@ from mnistdash.explain.trust import (
     spread_rows,
 )
 from mnistdash.ui import cache
-from mnistdash.ui.explain_cache import exact_scores, randomization_scores
+from mnistdash.ui.explain.attributions import exact_scores, randomization_scores
 
 LABELS = {m: METHODS[m].label for m in CAPTUM_METHODS}
 WHY_EXACT = (

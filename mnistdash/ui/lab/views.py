@@ -9,7 +9,7 @@ from mnistdash.lab import answer, figures, results
 from mnistdash.lab.deskew import deskew
 from mnistdash.plots.figures import mosaic
 from mnistdash.ui import cache, widgets
-from mnistdash.ui.lab import available, lab_artifact
+from mnistdash.ui.lab.artifacts import available, lab_artifact
 
 
 def opening_answer() -> None:

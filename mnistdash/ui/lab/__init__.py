@@ -1,0 +1,1 @@
+"""The Linear lab page's parts: its artifacts and figures, and its views."""

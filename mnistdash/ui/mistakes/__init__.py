@@ -1,0 +1,1 @@
+"""The Errors page's parts: the likely-mislabelled table."""

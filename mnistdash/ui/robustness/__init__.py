@@ -1,0 +1,1 @@
+"""The Adversarial page's parts."""

@@ -8,6 +8,7 @@ from mnistdash.draw.live import read_digit
 from mnistdash.explain import CAPTUM_METHODS, METHODS
 from mnistdash.images.drawing import canvas_digit
 from mnistdash.images.preprocess import ImageError
+from mnistdash.plots.figures import probability_bars
 from mnistdash.ui import cache, widgets
 from mnistdash.ui.draw import canvas, counterfactual, maps, ood, timeline
 from mnistdash.ui.draw import reading as draw
@@ -104,7 +105,7 @@ def draw_part() -> None:
                         widgets.send_to_explain(reading.digit, _where_from(source))
                 show_verdict(c2, verdict(reading.probs, accuracies(cache.manifest())))
                 st.session_state["drawn_digit"] = reading.digit  # the Adversarial page can attack it
-                widgets.show(draw.probability_bars(reading.probs), key="draw_bars")
+                widgets.show(probability_bars(reading.probs), key="draw_bars")
 
     if reading is not None:
         st.subheader("Why: contributions to each model's answer")

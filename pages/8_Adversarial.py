@@ -3,6 +3,7 @@
 import numpy as np
 import streamlit as st
 
+from mnistdash.robustness.attack.figures import flip_chart
 from mnistdash.ui import cache, widgets
 from mnistdash.ui.robustness import attack
 from mnistdash.ui.zoom import zoomable_mosaic
@@ -89,7 +90,7 @@ st.subheader("The smallest epsilon that flips each model")
 searched = (index if label is not None else "drawn", method)
 if st.button("Search every model (bisection in [0, 0.5])", key="adv_search") or st.session_state.get("adv_searched") == searched:
     st.session_state["adv_searched"] = searched
-    widgets.show(attack.flip_chart(attack.smallest_flips(clean, label, method)), key="adv_flips")
+    widgets.show(flip_chart(attack.smallest_flips(clean, label, method)), key="adv_flips")
 else:
     st.caption("Runs the attack ~10 times per model on this digit: a few seconds.")
 

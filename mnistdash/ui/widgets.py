@@ -183,14 +183,11 @@ def explain_digit() -> tuple[int | str, np.ndarray, int | None, str]:
     return idx, cache.floats("test")[idx], label, caption
 
 
-digit_png = digit_uri  # a (28, 28) float digit as a PNG data URI, for <img> tags that carry alt text
-
-
 def digit_image(image: np.ndarray, caption: str, alt: str, px: int = 84, container=None) -> None:
     """One digit with alt text (st.image has none) and a caption; at most `px` wide, narrower if its column is.
     The figure's bottom margin makes up for the -1rem Streamlit gives every markdown block."""
     (container or st).markdown(
-        f"<figure style='margin:0 0 1rem 0;text-align:center'><img src='{digit_png(image, max(1, px // 28))}' alt='{alt}' "
+        f"<figure style='margin:0 0 1rem 0;text-align:center'><img src='{digit_uri(image, max(1, px // 28))}' alt='{alt}' "
         f"style='width:100%;max-width:{px}px;image-rendering:pixelated'>"
         f"<figcaption style='font-size:0.8rem;line-height:1.3'>{caption}</figcaption></figure>",
         unsafe_allow_html=True,

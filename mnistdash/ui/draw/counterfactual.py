@@ -11,7 +11,7 @@ import streamlit as st
 from mnistdash.draw import counterfactual as cf
 from mnistdash.draw.live import Reading
 from mnistdash.explain import has_gradients
-from mnistdash.plots.pictures import INK, overlay_png  # noqa: F401  (INK: the tests read the colour here)
+from mnistdash.plots.pictures import overlay_png
 from mnistdash.ui import widgets
 from mnistdash.zoo.registry import LINEAR_MODELS
 

@@ -26,15 +26,12 @@ def _bank() -> PixelNeighbours:
     return PixelNeighbours(cache.floats("test")[cache.artifact("embedding")["index"]])
 
 
-_png = png_uri
-
-
 def _map(which: str, point: np.ndarray, rows: np.ndarray, alt: str) -> None:
     emb = cache.artifact("embedding")
     base, frame = _base(which)
     picture = with_point(base, frame, point, emb[which][rows])
     st.markdown(
-        f"<figure style='margin:0'><img data-testid='draw-map-{which}' src='{_png(picture)}' alt='{alt}' "
+        f"<figure style='margin:0'><img data-testid='draw-map-{which}' src='{png_uri(picture)}' alt='{alt}' "
         f"style='width:100%;max-width:{frame.size}px'></figure>",
         unsafe_allow_html=True,
     )
@@ -104,5 +101,5 @@ def warm_first_stroke(method: str) -> float:
             _base(which)
         placed = place(emb["tsne"], _bank(), reading.digit)
         base, frame = _base("tsne")
-        _png(with_point(base, frame, placed.point, emb["tsne"][placed.neighbours]))
+        png_uri(with_point(base, frame, placed.point, emb["tsne"][placed.neighbours]))
     return time.perf_counter() - start

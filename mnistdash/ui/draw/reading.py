@@ -6,7 +6,6 @@ import numpy as np
 import streamlit as st
 
 from mnistdash.images.preprocess import load_image, to_mnist_steps
-from mnistdash.plots.figures import probability_bars  # noqa: F401  (the Draw page's bars, drawn there)
 from mnistdash.plots.pictures import filmstrip, maps_picture, png_uri
 from mnistdash.ui import widgets
 

@@ -11,7 +11,6 @@ from mnistdash import store
 from mnistdash.explain import METHODS
 from mnistdash.robustness import attack
 from mnistdash.robustness.attack.build import load_tables
-from mnistdash.robustness.attack.figures import flip_chart  # noqa: F401  (the page draws it from here)
 from mnistdash.ui import cache, widgets
 
 SLIDER_MAX = 0.3

@@ -90,7 +90,7 @@ def digit_png(image: np.ndarray, path, invert: bool = False, size: int | None = 
 # or build large seeded sets; and any test that needs the quick-trained store (87 s to build).
 SLOW_MODULES = ("test_cli.py", "test_train.py", "test_reviews_durability.py", "test_families.py", "test_onnx_import.py")
 SLOW_FIXTURES = {"quick_store", "store_copy", "batch", "photos"}
-SLOW_TESTS = {  # single tests of 7 s or more (measured on 2 cores), most of them the command line in a subprocess
+SLOW_TESTS = {  # single tests of 7 s or more (measured on 2 cores), most of them the command line
     "test_predict_json_carries_the_verdict",
     "test_cnn_survives_the_denoise_pages_noise",
     "test_train_only_lab_builds_just_the_lab_with_fixed_seeds",
@@ -105,7 +105,7 @@ def pytest_collection_modifyitems(items):
         if "postgresql" in item.nodeid:
             item.add_marker(pytest.mark.postgres)
         name = getattr(item, "originalname", item.name)
-        cli = "_cli" in name or name.startswith("test_cli")  # the command line in a subprocess (torch imported anew)
+        cli = "_cli" in name or name.startswith("test_cli")  # the command line: every call loads the store
         if item.path.name in SLOW_MODULES or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or cli or name in SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
 

@@ -366,3 +366,28 @@ def probability_bars(probs: dict[str, np.ndarray]) -> go.Figure:
             bargap=0.15,
         ),
     )
+
+
+def noise_curves(levels: np.ndarray, noisy: np.ndarray, denoised: np.ndarray, model: str, sigma: float) -> go.Figure:
+    """One classifier's test accuracy (%) across noise levels, on the noisy digits (dotted) and after denoising,
+    with the chosen level as a dashed line."""
+    fig = go.Figure()
+    for kind, accuracy, dash in (("noisy", noisy, "dot"), ("denoised", denoised, None)):
+        fig.add_trace(
+            go.Scatter(
+                x=levels,
+                y=100 * np.asarray(accuracy),
+                name=f"{model}, {kind}",
+                line=dict(color=CLASS_COLOURS[0 if kind == "noisy" else 3], dash=dash),
+                hovertemplate="σ %{x:.2f}: %{y:.2f}%<extra>" + model + " " + kind + "</extra>",
+            )
+        )
+    fig.add_vline(x=sigma, line=dict(color="gray", dash="dash"))
+    fig.update_layout(
+        height=420,
+        xaxis_title="noise σ",
+        yaxis_title="test accuracy (%)",
+        margin=dict(l=0, r=0, t=30, b=0),
+        legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
+    )
+    return fig

@@ -41,3 +41,22 @@ def denoise_table(models: dict, test: Split, levels=NOISE_LEVELS, seed: int = SE
             acc_noisy[i, j] = accuracy(models[name], x, test.labels)
             acc_denoised[i, j] = accuracy(models[name], xd, test.labels)
     return {"models": np.array(names), "levels": np.array(levels, np.float32), "noisy": acc_noisy, "denoised": acc_denoised}
+
+
+def level_table(table: dict, model: str, sigma: float) -> str:
+    """A markdown table of every classifier at the precomputed level nearest to `sigma`: clean, noisy and
+    denoised accuracy, `model` in bold, with a sentence saying which level it is."""
+    levels = table["levels"]
+    j = nearest_level(levels, sigma)
+    at = f"{levels[j]:.2f}".rstrip("0").rstrip(".")
+    note = (
+        f"At σ = {at}, the slider's level"
+        if abs(float(levels[j]) - sigma) < 1e-6
+        else f"At σ = {at}, the precomputed level nearest to the slider's {sigma:g}"
+    )
+    rows = [
+        f"| {'**' + n + '**' if n == model else n} | {100 * table['noisy'][i, 0]:.2f}% | {100 * table['noisy'][i, j]:.2f}% "
+        f"| {100 * table['denoised'][i, j]:.2f}% |"
+        for i, n in enumerate(table["models"])
+    ]
+    return f"{note}:\n\n| model | clean | noisy | denoised |\n|---|---|---|---|\n" + "\n".join(rows)

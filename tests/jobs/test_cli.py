@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 
 import pytest
 from PIL import Image
 
+from tests.command import run, run_process
 from tests.conftest import digit_png
-
-
-def run(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "mnistdash.jobs.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=300
-    )
 
 
 def _bad_inputs(tmp_path):
@@ -39,7 +32,7 @@ def test_predict_reads_real_digits_from_files(tmp_path, test_split):
     for i in range(6):
         # Dark ink on light paper, enlarged: the preprocessing must undo both.
         paths.append(str(digit_png(test_split.floats()[i], tmp_path / f"d{i}.png", invert=True, size=112, mode="RGB")))
-    out = run("predict", *paths, "--model", "cnn", "--json")
+    out = run_process("predict", *paths, "--model", "cnn", "--json")  # a real process, as a person runs it
     assert out.returncode == 0, out.stderr
     rows = json.loads(out.stdout)
     assert [r["label"] for r in rows] == list(test_split.labels[:6])
@@ -50,7 +43,8 @@ def test_predict_reads_real_digits_from_files(tmp_path, test_split):
 
 def test_predict_bad_inputs_exit_2_with_one_line(tmp_path):
     for name, message in _bad_inputs(tmp_path).items():
-        out = run("predict", str(tmp_path / name))
+        # one in a real process: what it prints on its own stderr (an uncaught error would be a traceback there)
+        out = (run_process if name == "truncated.png" else run)("predict", str(tmp_path / name))
         assert out.returncode == 2, (name, out.stderr)
         assert message in out.stderr and name in out.stderr or message == "no digit found"
         assert "Traceback" not in out.stderr + out.stdout

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -14,10 +12,7 @@ from mnistdash.lab import answer, results
 from mnistdash.lab.deskew import deskew, moments
 from mnistdash.lab.experiments import PAIRS, ovo_vote
 from mnistdash.lab.solver import fit_logistic
-
-
-def cli(*args):
-    return subprocess.run([sys.executable, "-m", "mnistdash.jobs.cli", *args], capture_output=True, text=True, timeout=300)
+from tests.command import run as cli
 
 
 @pytest.fixture(scope="module")

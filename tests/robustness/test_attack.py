@@ -11,7 +11,7 @@ from scipy.special import softmax
 from mnistdash import store
 from mnistdash.robustness.attack import adversarial, flip_bracket, predictions, smallest_flip
 from mnistdash.robustness.attack.build import ATTACK_KEY, load_tables
-from tests.jobs.test_cli import run
+from tests.command import run
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ from mnistdash.robustness.ood.build import OOD_KEY, load_scorer
 from mnistdash.robustness.ood.evaluate import auroc
 from mnistdash.robustness.ood.nondigits import KINDS, make_images, nondigits
 from mnistdash.robustness.ood.score import NEEDS
+from tests.command import run
 from tests.conftest import digit_png
-from tests.jobs.test_cli import run
 
 
 def test_auroc_against_its_definition():

@@ -138,4 +138,4 @@ def test_webgl_traces_only_where_thousands_of_points_need_them():
         for p in (ROOT / folder).rglob("*.py")
         if "Scattergl" in p.read_text().replace("(Scattergl)", "")
     )
-    assert users == ["pages/5_Embedding.py"], users
+    assert users == ["mnistdash/maps/figures.py"], users

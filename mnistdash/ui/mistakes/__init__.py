@@ -1,1 +1,1 @@
-"""The Errors page's parts: the likely-mislabelled table."""
+"""The Errors page's parts: the confusion matrix and the two-model comparison, the likely-mislabelled table."""

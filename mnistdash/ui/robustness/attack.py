@@ -1,17 +1,19 @@
-"""The Adversarial page's parts: cached attacks, every model's reading, the flip search, the precomputed tables."""
+"""The Adversarial page's parts: the digit attacked, cached attacks with every model's reading and maps, the flip
+search, the precomputed tables."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from mnistdash import store
 from mnistdash.explain import METHODS
 from mnistdash.robustness import attack
+from mnistdash.robustness.attack import figures
 from mnistdash.robustness.attack.build import load_tables
 from mnistdash.ui import cache, widgets
+from mnistdash.ui.zoom import zoomable_mosaic
 
 SLIDER_MAX = 0.3
 
@@ -91,46 +93,10 @@ def precomputed_section() -> None:
     names, eps = [str(n) for n in t["models"]], t["epsilons"]
     n_digits = len(t["index"])
     st.subheader(f"Accuracy under PGD (L-inf, 10 steps) on {n_digits:,} test digits")
-    fig = go.Figure(
-        [
-            go.Scatter(
-                x=eps,
-                y=100 * t["accuracy"][i],
-                name=n,
-                mode="lines+markers",
-                hovertemplate="eps %{x:.2f}: %{y:.1f}%<extra>" + n + "</extra>",
-            )
-            for i, n in enumerate(names)
-        ]
-    )
-    fig.update_layout(
-        height=420, xaxis_title="epsilon (L-inf, pixels on [0, 1])", yaxis_title="accuracy (%)", margin=dict(l=0, r=0, t=10, b=0)
-    )
-    widgets.show(fig, key="adv_curves")
+    widgets.show(figures.accuracy_curves(names, eps, t["accuracy"]), key="adv_curves")
     te = float(t["transfer_eps"][0])
     st.subheader(f"Transfer at epsilon {te:g}: attacks made on one model, read by another")
-    heat = go.Figure(
-        go.Heatmap(
-            z=100 * t["transfer"],
-            x=names,
-            y=names,
-            colorscale="Viridis",
-            zmin=0,
-            zmax=100,
-            text=np.round(100 * t["transfer"]).astype(int),
-            texttemplate="%{text}",
-            hovertemplate="made on %{y}, read by %{x}: %{z:.1f}%<extra></extra>",
-            colorbar=dict(title="accuracy %"),
-        )
-    )
-    heat.update_layout(
-        height=520,
-        xaxis_title="read by",
-        yaxis_title="attack made on",
-        yaxis_autorange="reversed",
-        margin=dict(l=0, r=0, t=10, b=0),
-    )
-    widgets.show(heat, key="adv_transfer")
+    widgets.show(figures.transfer_heatmap(names, t["transfer"]), key="adv_transfer")
     st.subheader(f"Does the denoiser undo the attack? (epsilon {te:g}, each model's own attack)")
     diag = np.diag(t["transfer"])
     st.dataframe(
@@ -143,3 +109,79 @@ def precomputed_section() -> None:
         ),
         hide_index=True,
     )
+
+
+def chosen_digit(index: int) -> tuple[np.ndarray, int | None, str, str]:
+    """(digit, label, caption, alt text): test digit `index`, or the digit last drawn on the Draw page where the
+    person picks it (no label: the attack then pushes away from each model's own reading)."""
+    drawn = st.session_state.get(DRAWN_KEY)
+    source = "test digit"
+    if drawn is not None:
+        source = st.radio("Digit", ["test digit", "the digit you drew"], horizontal=True, key="adv_source")
+    if source == "test digit":
+        label = int(cache.split("test").labels[index])
+        return cache.floats("test")[index], label, f"clean #{index}, label {label}", f"test digit {index}, labelled {label}"
+    return (
+        np.asarray(drawn, np.float32),
+        None,
+        "your drawing (no label)",
+        "the digit you drew on the Draw page, 28 by 28",
+    )
+
+
+def attack_section(clean: np.ndarray, label: int | None, caption: str, alt: str, model: str, method: str, eps: float):
+    """The clean and the adversarial digit, the change between them, every model's reading of it, and each
+    model's input x gradient before and after."""
+    adv = attacked(model, clean, label, method, eps)
+    table = readings(clean, adv, label)
+    own = table.set_index("model").loc[model]
+    flipped = own["changed?"] == "changed"
+    d1, d2, d3 = st.columns([1, 1.4, 2])
+    widgets.digit_image(clean, caption, alt, container=d1, px=140)
+    widgets.digit_image(
+        adv,
+        f"adversarial: <b>{model} reads {own['reads']}</b>" + (" (changed)" if flipped else " (unchanged)"),
+        f"the digit after a {method.upper()} attack at epsilon {eps:g}; {model} reads {own['reads']}",
+        container=d2,
+        px=224,
+    )
+    with d3:
+        zoomable_mosaic(
+            np.stack([adv - clean]),
+            ["change: adversarial − clean"],
+            key="adv_delta",
+            zmax=max(float(eps), 1e-3),
+            value_name="change",
+            cols=1,
+            cell_px=200,
+            min_figure_px=260,
+        )
+        st.caption(f"Every pixel moved by at most ε = {eps:g}; red brighter, blue darker.")
+    if not flipped:
+        st.info(f"{model} still reads {own['clean reading']} at ε = {eps:g}: raise epsilon or try PGD.", icon="🛡️")
+    st.subheader("Every model's reading of the adversarial digit")
+    st.caption("Rows in red: the models whose reading the attack changed.")
+    st.dataframe(highlight_changed(table), hide_index=True, key="adv_readings")
+
+    st.subheader(f"Input x gradient of {model}, before and after")
+    zoomable_mosaic(
+        ixg_pair(model, clean, label, method, eps),
+        [f"clean: for class {own['clean reading']}", f"adversarial: for class {own['reads']}"],
+        key="adv_ixg",
+        value_name="attribution",
+        cols=2,
+        cell_px=200,
+    )
+
+
+def flip_search(clean: np.ndarray, label: int | None, searched: tuple, method: str) -> None:
+    """On a click (and on later runs for the same digit and attack), the smallest flipping epsilon of every model."""
+    st.subheader("The smallest epsilon that flips each model")
+    if (
+        st.button("Search every model (bisection in [0, 0.5])", key="adv_search")
+        or st.session_state.get("adv_searched") == searched
+    ):
+        st.session_state["adv_searched"] = searched
+        widgets.show(figures.flip_chart(smallest_flips(clean, label, method)), key="adv_flips")
+    else:
+        st.caption("Runs the attack ~10 times per model on this digit: a few seconds.")

@@ -13,11 +13,14 @@ from mnistdash.zoo.registry import classifiers
 
 
 def evaluate_all(
-    data_dir: str | Path | None = None, models_dir: str | Path | None = None, noise: float | None = None
+    data_dir: str | Path | None = None,
+    models_dir: str | Path | None = None,
+    noise: float | None = None,
+    only: list[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per model: recomputed accuracy, the manifest's, and an error where it failed to load; with
-    `noise`, also the accuracy on the test digits with the Denoise page's seeded Gaussian noise of that sigma
-    (and the denoiser's row at that sigma)."""
+    """One row per model (those named in `only`, else every one): recomputed accuracy, the manifest's, and an
+    error where it failed to load; with `noise`, also the accuracy on the test digits with the Denoise page's
+    seeded Gaussian noise of that sigma (and the denoiser's row at that sigma)."""
     import time
 
     test = load_split("test", data_dir)
@@ -28,7 +31,7 @@ def evaluate_all(
     models, errors = load_all(models_dir=models_dir)
     rows = []
     names = classifiers(models_dir)
-    for name in names + ("denoiser",):
+    for name in [n for n in names + ("denoiser",) if only is None or n in only]:
         entry = manifest.get(name, {})
         row: dict[str, Any] = {"model": name, "params": entry.get("params"), "error": errors.get(name)}
         if name in names and name in models:

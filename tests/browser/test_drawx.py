@@ -53,12 +53,16 @@ def test_a_one_becomes_a_seven_stroke_by_stroke_and_make_it_a_zero(page, server)
     page.get_by_role("button", name="↶ Undo").click()  # the bar goes, and its column with it
     table = _timeline(page, 1)
     assert model_answers(table, "cnn") == ["1"]
+    overlay.wait_for(state="detached", timeout=60_000)  # drawn below the timeline: gone once the run ends
     assert overlay.count() == 0  # a network's search waits for a click on a new drawing (it takes up to 1.5 s)
     page.get_by_role("button", name="Search for this drawing").click()
     overlay.wait_for(timeout=60_000)
     wait_idle(page)
     page.get_by_role("button", name="✕ Clear").click()
     page.get_by_text("Draw a digit on the canvas").wait_for(timeout=60_000)
+    # the timeline goes when the run that showed the prompt ends (a fragment's rerun shows no status widget to wait
+    # for, and under load the prompt was on the page while the old timeline still was): wait for it to go
+    page.locator("[data-testid='stroke-timeline']").wait_for(state="detached", timeout=60_000)
     wait_idle(page)
     assert page.locator("[data-testid='stroke-timeline']").count() == 0
     assert_no_errors(page)

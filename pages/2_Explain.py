@@ -8,6 +8,7 @@ from mnistdash.ui import cache, url, widgets
 from mnistdash.ui.explain import sections as explain_views
 from mnistdash.ui.explain.attributions import test_attribution
 from mnistdash.ui.explain.compare import chosen_class, comparison_picker
+from mnistdash.ui.explain.faithfulness import digit_section, leaderboard_section
 from mnistdash.zoo import registry
 
 widgets.page_header("Explain a digit", "Which pixels push each model toward its answer, and away from the one it did not give.")
@@ -65,3 +66,5 @@ chosen = chosen_class(index)
 linear = explain_views.linear_section(models, index, image, probs, second, chosen)
 explain_views.network_section(models, index, probs, second)
 explain_views.trust_section(models, linear, index, probs)
+digit_section(focus, index, focus_pred)
+leaderboard_section(focus)

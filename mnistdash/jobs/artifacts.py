@@ -71,6 +71,10 @@ def build_artifacts(train: Split, test: Split, models_dir: str | Path | None = N
 
     if only is None or ATTACK_KEY not in have or any(n in only for n in BUILTIN_CLASSIFIERS):
         build_attack(models, test, models_dir, quick)
+    from mnistdash.explain.faithfulness import FAITHFULNESS_KEY, build_faithfulness
+
+    if only is None or FAITHFULNESS_KEY not in have or any(n in only for n in BUILTIN_CLASSIFIERS):
+        build_faithfulness(models, test, models_dir, quick)
     if only is None or "cv-train" not in have:
         from mnistdash.mistakes.mislabels import cross_val_proba
 

@@ -1,4 +1,4 @@
-"""The `mnistdash` command line: train, evaluate, predict, mislabels, lab, attack, reviews."""
+"""The `mnistdash` command line: train, evaluate, predict, mislabels, lab, faithfulness, attack, reviews."""
 
 from __future__ import annotations
 
@@ -32,7 +32,8 @@ def _parser() -> argparse.ArgumentParser:
         nargs="+",
         metavar="NAME",
         choices=BUILTIN_MODELS + PSEUDO_TARGETS,
-        help="train only these models ('lab': the Linear lab; 'ood': the digit score; 'attack': the attack tables)",
+        help="train only these models ('lab': the Linear lab; 'ood': the digit score; 'attack': the attack tables; "
+        "'faithfulness': the attribution leaderboard)",
     )
     t.add_argument("--quick", action="store_true", help="2,000 training digits, one epoch: for tests and smoke runs")
     t.add_argument("--data-dir", type=Path, default=None, help="a folder of IDX or Kannada-MNIST npz files")
@@ -66,6 +67,11 @@ def _parser() -> argparse.ArgumentParser:
     lab = sub.add_parser("lab", help="the Linear lab's results: pairwise separability or the regularization path")
     lab.add_argument("table", choices=("separability", "path"))
     lab.add_argument("--json", action="store_true")
+
+    f = sub.add_parser(
+        "faithfulness", help="how far to trust each attribution method: the leaderboard of every model x method x metric"
+    )
+    f.add_argument("--json", action="store_true", help="rows {model, method, metric, value, low, high}")
 
     from mnistdash.people.cli import add_parser as add_reviews
 
@@ -256,6 +262,40 @@ def _lab(args) -> int:
     return 0
 
 
+def _faithfulness(args) -> int:
+    from mnistdash.explain import faithfulness as fa
+
+    arrays = fa.load(args.models_dir)
+    rows = fa.rows(arrays)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    best = fa.best(arrays)
+    metrics = [str(m) for m in arrays["metrics"]]
+    n = len(arrays["index"])
+    print(f"over {n:,} test digits (max-sensitivity: {int(arrays['sensitivity_digits'])}); mean [95% interval]; * best")
+    for model in map(str, arrays["models"]):
+        print(f"\n{model}")
+        print(f"  {'method':<22}" + "".join(f"{m:>24}" for m in metrics))
+        for method in map(str, arrays["methods"]):
+            cells = {r["metric"]: r for r in rows if r["model"] == model and r["method"] == method}
+            if not cells:
+                continue
+            line = f"  {method:<22}"
+            for m in metrics:
+                r = cells[m]
+                mark = "*" if best.get((model, m)) == method else " "
+                line += f"{r['value']:>8.3f} [{r['low']:.3f}, {r['high']:.3f}]{mark}"
+            print(line)
+    for c in fa.checker_check(arrays):
+        if not c["recognises the right answer"]:
+            print(
+                f"\n{c['metric']} does not recognise the right answer on {c['model']}: the exact w*x ranks "
+                f"{c['exact rank']} of {c['methods']}, the random map {c['random rank']}"
+            )
+    return 0
+
+
 def _attack(args) -> int:
     from mnistdash import zoo
     from mnistdash.data import load_split
@@ -302,7 +342,14 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
         if args.command == "trust":
             return _trust(args)
-        handlers = {"train": _train, "evaluate": _evaluate, "predict": _predict, "mislabels": _mislabels, "lab": _lab}
+        handlers = {
+            "train": _train,
+            "evaluate": _evaluate,
+            "predict": _predict,
+            "mislabels": _mislabels,
+            "lab": _lab,
+            "faithfulness": _faithfulness,
+        }
         if args.command == "reviews":
             from mnistdash.people.cli import run as reviews
 

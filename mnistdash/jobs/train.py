@@ -174,6 +174,11 @@ def train_all(
         from mnistdash.zoo import load_all
 
         build_attack(load_all(models_dir=models_dir)[0], test, models_dir, quick=quick)
+    if only and "faithfulness" in only and not names:  # the leaderboard alone, from the committed models
+        from mnistdash.explain.faithfulness import build_faithfulness
+        from mnistdash.zoo import load_all
+
+        build_faithfulness(load_all(models_dir=models_dir)[0], test, models_dir, quick=quick)
     if not only or "lab" in only:
         build_lab(train, test, models_dir, quick=quick, seed=seed)
     return results

@@ -16,6 +16,9 @@ def test_quick_store_artifacts(quick_store):
     assert table["noisy"].shape == table["denoised"].shape == (len(table["models"]), len(table["levels"]))
     cv = store.load_artifact("cv-train", quick_store)
     assert cv["probs"].shape == (2000, 10)
+    board = store.load_artifact("faithfulness", quick_store)  # every classifier x method x metric, 20 digits
+    assert board["value"].shape == (len(board["models"]), len(board["methods"]), len(board["metrics"]))
+    assert len(board["index"]) == 20 and np.isfinite(board["value"][:, -1]).all()  # the random map scores every model
 
 
 def test_train_on_kannada_npz_layout_is_seeded(tmp_path):

@@ -1,0 +1,153 @@
+"""The Explain page's leaderboard: every method scored on every model (deletion, insertion, SRG, sparseness,
+max-sensitivity) with 95% intervals, the best per model marked, the metrics checked on the linear models' exact
+answer, and how far the metrics agree with each other."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from mnistdash.explain import METHODS
+from mnistdash.explain import faithfulness as fa
+from mnistdash.ui import cache
+
+NAMES = {fa.EXACT: "exact w·x", fa.RANDOM: "random map (knows nothing)"}
+
+
+def _label(method: str) -> str:
+    return NAMES.get(method) or METHODS[method].label
+
+
+def table(arrays: dict) -> pd.DataFrame:
+    """One row per model and method: each metric's mean and its 95% interval, and the metrics it is best at."""
+    best = fa.best(arrays)
+    rows = {}
+    for r in fa.rows(arrays):
+        row = rows.setdefault((r["model"], r["method"]), {"model": r["model"], "method": _label(r["method"]), "best at": []})
+        row[r["metric"]] = r["value"]
+        row[f"{r['metric']} 95%"] = f"{r['low']:.3f} to {r['high']:.3f}"
+        if best.get((r["model"], r["metric"])) == r["method"]:
+            row["best at"].append(r["metric"])
+    frame = pd.DataFrame(list(rows.values()))
+    frame["best at"] = ["★ " + ", ".join(b) if b else "" for b in frame["best at"]]
+    return frame
+
+
+def leaderboard_section(focus: str) -> None:
+    """The leaderboard with a sentence per metric; the focus model's best method in words; the checks on the
+    linear models; the metrics' agreement."""
+    st.header("How far to trust each map, measured")
+    arrays = cache.artifact(fa.FAITHFULNESS_KEY)
+    if isinstance(arrays, str):
+        st.warning(f"The faithfulness leaderboard is unavailable: {arrays}; run `mnistdash train --only faithfulness`.")
+        return
+    n, sens = len(arrays["index"]), int(arrays["sensitivity_digits"])
+    st.markdown(
+        f"Every method on every model, over {n:,} seeded test digits (max-sensitivity over the first {sens}), each "
+        "explained for the class its model reads: the mean, and the range that holds the true mean 95 times in 100 "
+        "(bootstrap). A random map is scored beside the methods: a method should beat it. Click a column to sort."
+    )
+    st.markdown("\n".join(f"- **{m}**: {why}" for m, (_, why) in fa.METRICS.items()))
+    frame = table(arrays)
+    metrics = list(fa.METRICS)
+    config = {m: st.column_config.NumberColumn(format="%.3f") for m in metrics}
+    order = ["model", "method"] + [c for m in metrics for c in (m, f"{m} 95%")] + ["best at"]
+    st.dataframe(frame[order], hide_index=True, column_config=config, key="faith_table")
+    best = fa.best(arrays)
+    if (focus, "SRG") in best:
+        worst = frame[(frame["model"] == focus) & ~frame["method"].isin(NAMES.values())].sort_values("SRG")
+        st.markdown(
+            f"On **{focus}**, {_label(best[(focus, 'SRG')])} is the most faithful of the methods here by SRG; "
+            f"{worst['method'].iloc[0]} the least."
+        )
+    checks = fa.checker_check(arrays)
+    failed = [c for c in checks if not c["recognises the right answer"]]
+    st.subheader("Checking the checkers on the exact answer")
+    st.markdown(
+        "On a linear model the true contribution of every pixel is known (w·x). A metric worth reading ranks it at or "
+        "near the top, and the random map last. These metrics watch the class's probability, which every class's "
+        "weights move, while w·x explains the class's own score: where the classes' templates overlap (the class "
+        "means), another order of the pixels can lower the probability faster."
+    )
+    if failed:  # findings about the metrics, not faults of the page: listed, not raised as warnings
+        st.markdown(
+            "\n".join(
+                f"- ⚠️ **{c['metric']}** does not recognise the right answer on a linear model ({c['model']}): the "
+                f"exact w·x ranks {c['exact rank']} of {c['methods']}, the random map {c['random rank']}."
+                for c in failed
+            )
+        )
+    if checks and not failed:
+        st.success(
+            f"Every faithfulness metric ranks the exact answer first or second and the random map last, on all "
+            f"{len({c['model'] for c in checks})} linear models.",
+            icon="✅",
+        )
+    st.dataframe(pd.DataFrame(checks), hide_index=True, key="faith_checks")
+    names, tau = fa.agreement(arrays)
+    with st.expander("Do the metrics agree? (Kendall's tau of their rankings of the methods, mean over the models)"):
+        st.dataframe(pd.DataFrame(np.round(tau, 2), index=names, columns=names), key="faith_tau")
+        st.caption("1: the two metrics order the methods the same way; 0: unrelated; -1: opposite.")
+
+
+@st.cache_data(max_entries=500, show_spinner="Removing pixels in each map's order ...")
+def _digit_scores(model: str, index: int | str, target: int, methods: tuple[str, ...]) -> dict:
+    """method -> (pictures at STRIP, the target's probability at each, this digit's SRG, its deletion AUC): every
+    method's deletion curves in one batch of model calls."""
+    from mnistdash.ui.explain.attributions import test_attribution
+
+    clf, digit = cache.models()[model], cache.digit(index)
+    maps = np.stack(
+        [fa.random_map(digit[None])[0] if m == fa.RANDOM else test_attribution(model, index, m, target) for m in methods]
+    )
+    c = fa.curves(clf, np.repeat(digit[None], len(methods), 0), np.full(len(methods), target), maps, kinds=("morf", "lerf"))
+    steps = [int(np.argmin(np.abs(fa.FRACTIONS - f))) for f in fa.STRIP]
+    srg, deletion = fa.area(c["lerf"]) - fa.area(c["morf"]), fa.area(c["morf"])
+    return {
+        m: (fa.removed(digit, maps[i]), c["morf"][i, steps], float(srg[i]), float(deletion[i])) for i, m in enumerate(methods)
+    }
+
+
+def digit_section(focus: str, index: int | str, target: int) -> None:
+    """This digit's deletion strip for the focus model: the digit with 0, 10, 20 and 50% of its pixels removed in
+    each method's order (most relevant first), its SRG beside the leaderboard's mean, and a one-line verdict."""
+    from mnistdash.explain import methods_for
+    from mnistdash.plots.pictures import digit_uri
+
+    methods = tuple(methods_for(cache.models()[focus])) + (fa.RANDOM,)
+    scores = _digit_scores(focus, index, target, methods)
+    arrays = cache.artifact(fa.FAITHFULNESS_KEY)
+    board = {}
+    if not isinstance(arrays, str) and focus in list(arrays["models"]):
+        i, k = list(arrays["models"]).index(focus), list(arrays["metrics"]).index("SRG")
+        board = {str(m): float(arrays["value"][i, j, k]) for j, m in enumerate(arrays["methods"])}
+    st.subheader(f"This digit, pixels removed in each map's order ({focus}, class {target})")
+    st.caption(
+        "Each row takes away the pixels its map calls most important first (set to black): a faithful map makes the "
+        f"model lose class {target} quickly. Under each picture, the probability {focus} still gives it; SRG sums up "
+        "the whole curve (0 for a random map, up to 1)."
+    )
+    head = "| method | " + " | ".join(f"{100 * f:g}% removed" for f in fa.STRIP) + " | SRG, this digit | SRG, leaderboard mean |"
+    lines = [head, "|---" * (len(fa.STRIP) + 3) + "|"]
+    for m in methods:
+        pictures, p, srg, _ = scores[m]
+        plain = _label(m).replace("|", "")  # saliency |grad|: a pipe would end the table's cell
+        cells = [
+            f'<img src="{digit_uri(pic, 2)}" alt="{100 * f:g}% of the pixels removed in the order of {plain}"'
+            f' data-testid="faith-strip" width="56"><br>p = {q:.2f}'
+            for pic, f, q in zip(pictures, fa.STRIP, p)
+        ]
+        mean = board.get(m, np.nan)
+        lines.append(
+            f"| {_label(m).replace('|', chr(92) + '|')} | "
+            + " | ".join(cells)
+            + f" | {srg:.3f} | {mean:.3f} |".replace("| nan |", "| - |")
+        )
+    st.markdown("\n".join(lines), unsafe_allow_html=True)
+    ranked = sorted((m for m in methods if m not in (fa.RANDOM, fa.EXACT)), key=lambda m: scores[m][2], reverse=True)
+    if len(ranked) >= 2:
+        st.markdown(
+            f"On this digit and {focus}, **{_label(ranked[0])}** is the most faithful of the {len(ranked)} methods here "
+            f"(SRG {scores[ranked[0]][2]:.2f}); **{_label(ranked[-1])}** the least ({scores[ranked[-1]][2]:.2f})."
+        )

@@ -1,0 +1,60 @@
+"""The faithfulness sections of the Explain page in a real browser: this digit's deletion strip, checked by its
+pixels (each row loses ink as pixels are removed, and the map-driven rows lose the model's answer faster than the
+random map), and the leaderboard's table drawn."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.browser.harness import assert_no_errors, open_page
+
+pytestmark = pytest.mark.browser
+
+STRIP = "img[data-testid='faith-strip']"
+
+
+def _ink(png: bytes) -> float:
+    grey = np.asarray(Image.open(io.BytesIO(png)).convert("L"), np.float32)
+    return float((grey > 128).mean())
+
+
+def test_the_deletion_strip_shows_ink_going_and_the_leaderboard(page, server):
+    open_page(page, server, "Explain?digit=247&model=cnn", "How far to trust each map")
+    pictures = page.locator(STRIP)
+    pictures.first.wait_for(timeout=60_000)
+    assert pictures.count() == 4 * 6  # five methods and the random map, at 0, 10, 20 and 50% removed
+    inks = []
+    for row in range(6):
+        shots = []
+        for k in range(4):
+            pic = pictures.nth(4 * row + k)
+            pic.scroll_into_view_if_needed()
+            shots.append(_ink(pic.screenshot()))
+        inks.append(shots)
+    inks = np.array(inks)
+    assert (inks[:, 0] > 0.05).all(), inks  # the whole digit, drawn
+    assert (np.diff(inks, axis=1) <= 1e-3).all(), inks  # then less and less of it on screen
+    assert (inks[:, 3] < inks[:, 0]).all(), inks
+    table = page.locator("table", has=page.locator(STRIP)).first
+    text = table.inner_text()
+    assert "random map" in text and "SRG, this digit" in text, text[:300]
+    probs = np.array([float(v) for v in re.findall(r"p = ([0-9.]+)", text)]).reshape(6, 4)  # the last row: random
+    assert (probs[:, 0] == probs[0, 0]).all()  # nothing removed: the same digit in every row
+    assert probs[:5, 1].mean() < probs[5, 1], probs  # 10% removed by a map hurts more than 10% at random
+    # the leaderboard itself: a dataframe (canvas) with its column headers, and the checker table below it
+    heading = page.get_by_role("heading", name="How far to trust each map, measured")
+    heading.scroll_into_view_if_needed()
+    top = heading.bounding_box()["y"]
+    frames = page.locator("[data-testid='stDataFrame']")
+    board = next(frames.nth(i) for i in range(frames.count()) if frames.nth(i).bounding_box()["y"] > top)
+    board.scroll_into_view_if_needed()
+    assert board.bounding_box()["height"] > 200
+    grey = np.asarray(Image.open(io.BytesIO(board.screenshot())).convert("L"))
+    assert (grey < 128).mean() > 0.005  # its numbers are drawn (a canvas: no text to read from the page)
+    assert page.get_by_text("Checking the checkers on the exact answer").count() == 1
+    assert_no_errors(page)

@@ -12,6 +12,9 @@ The metrics, each per digit, then a mean with a 95% bootstrap interval over the 
 - SRG, Symmetric Relevance Gain (Bluecher et al., TMLR 2024): the area under the least-relevant-first deletion
   curve minus the area under the most-relevant-first one. A random map scores about 0; range [-1, 1]; higher:
   better.
+- faithfulness correlation (Bhatt et al. 2020; Quantus' `FaithfulnessCorrelation`): over 50 seeded random subsets
+  of 10% of the pixels, the correlation between the map's sum over a subset and the fall of the target's
+  probability when the subset is set to 0. A random map scores about 0; higher: better.
 - sparseness (Chalasani et al. 2020; Quantus' `Sparseness`): the Gini index of the map's absolute values. Higher:
   fewer pixels carry the map. Not better or worse in itself: the exact answer of a linear model is not sparse.
 - max-sensitivity (Yeh et al. 2019; Quantus' `MaxSensitivity`): the largest relative change of the map, ||E(x') -
@@ -19,12 +22,12 @@ The metrics, each per digit, then a mean with a 95% bootstrap interval over the 
   steadier.
 
 Removed pixels take MNIST's background (0); the digit is what a person sees, and a 0 pixel is paper. ROAD's
-noisy linear imputation and the correlation metrics are not computed here (yet).
+noisy linear imputation is not computed here (yet).
 
 Implemented here from the papers rather than through Quantus: its package pulls OpenCV and matplotlib into the
-dashboard's environment for five formulas of a few lines, and its perturbation metrics run one model call per
+dashboard's environment for six formulas of a few lines, and its perturbation metrics run one model call per
 step and digit where these run the whole batch of steps at once. tests/explain/test_faithfulness.py checks each
-formula against a closed form on a linear model.
+formula against a closed form.
 """
 
 from __future__ import annotations
@@ -39,11 +42,13 @@ from tqdm.auto import tqdm
 from mnistdash import store
 from mnistdash.config import SEED
 from mnistdash.data import Split
+from mnistdash.zoo.registry import BUILTIN_CLASSIFIERS, LINEAR_MODELS
 
 FAITHFULNESS_KEY = "faithfulness"
 FRACTIONS = np.linspace(0.0, 1.0, 21)  # shares of the 784 pixels removed or inserted at each step of a curve
 RADIUS = 0.05  # max-sensitivity: uniform noise of at most this much per pixel (pixels on [0, 1])
 SENSITIVITY_SAMPLES = 8
+SUBSETS, SUBSET_PIXELS = 50, 78  # faithfulness correlation: 50 random subsets of 10% of the pixels per digit
 RANDOM = "random"  # a seeded random map, scored beside the methods: what knowing nothing scores
 EXACT = "exact"
 
@@ -64,6 +69,11 @@ METRICS = {
         "Removing the least important pixels first should hurt far less than removing the most important first: "
         "the gap between the two, 0 for a random map, up to 1; higher is better.",
     ),
+    "faithfulness correlation": (
+        +1,
+        "Take away random handfuls of pixels: the more of the map's total they held, the more the model's answer "
+        "should drop. The correlation of the two, about 0 for a random map, 1 at best; higher is better.",
+    ),
     "sparseness": (
         0,
         "How few pixels carry the map (Gini index, 0 to 1). Higher is easier to read, not more truthful: "
@@ -74,7 +84,7 @@ METRICS = {
         f"How much the map changes when every pixel is nudged by at most {RADIUS:g}: lower is steadier.",
     ),
 }
-FAITHFUL = ("deletion AUC", "insertion AUC", "SRG")
+FAITHFUL = ("deletion AUC", "insertion AUC", "SRG", "faithfulness correlation")
 TIE = 1e-4  # scores closer than this rank equal  # the metrics the exact answer of a linear model should win
 
 
@@ -137,6 +147,39 @@ def area(curve: np.ndarray) -> np.ndarray:
     return np.trapezoid(curve, FRACTIONS, axis=-1)
 
 
+def subsets(seed: int = SEED) -> np.ndarray:
+    """(SUBSETS, 784) bool: the seeded random pixel subsets of the faithfulness correlation, the same for every
+    digit and method (so that the model's drops are computed once per digit)."""
+    order = np.random.default_rng(seed).random((SUBSETS, 784)).argsort(1)[:, :SUBSET_PIXELS]
+    masks = np.zeros((SUBSETS, 784), bool)
+    np.put_along_axis(masks, order, True, axis=1)
+    return masks
+
+
+def drops(model, digits: np.ndarray, targets: np.ndarray, masks: np.ndarray, chunk: int = 100) -> np.ndarray:
+    """(N, SUBSETS): how much the target's probability falls when each subset of pixels is set to 0."""
+    out = []
+    for s in range(0, len(digits), chunk):
+        flat = np.asarray(digits[s : s + chunk], np.float32).reshape(-1, 1, 784)
+        n = len(flat)
+        images = np.where(masks[None], np.float32(0), flat).reshape(-1, 28, 28)
+        probs = model.predict_proba(images).reshape(n, len(masks), -1)
+        t = np.asarray(targets[s : s + chunk])
+        base = model.predict_proba(flat.reshape(-1, 28, 28))[np.arange(n), t]
+        out.append(base[:, None] - probs[np.arange(n), :, t])
+    return np.concatenate(out)
+
+
+def faithfulness_correlation(attribution: np.ndarray, fall: np.ndarray, masks: np.ndarray) -> np.ndarray:
+    """(N,) Pearson correlation, per digit, between the map's sum over each subset and the model's drop when the
+    subset is removed (Bhatt et al. 2020; Quantus' `FaithfulnessCorrelation`); 0 where either does not vary."""
+    sums = np.asarray(attribution, np.float64).reshape(len(attribution), -1) @ masks.T.astype(np.float64)  # (N, S)
+    a = sums - sums.mean(1, keepdims=True)
+    b = fall - fall.mean(1, keepdims=True)
+    den = np.sqrt((a * a).sum(1) * (b * b).sum(1))
+    return np.where(den > 1e-12, (a * b).sum(1) / np.where(den > 1e-12, den, 1.0), 0.0)
+
+
 def sparseness(attribution: np.ndarray) -> np.ndarray:
     """(N,) Gini index of each map's absolute values (Chalasani et al. 2020): 0 spread evenly, near 1 one pixel."""
     a = np.sort(np.abs(np.asarray(attribution, np.float64).reshape(len(attribution), -1)), axis=1)
@@ -178,7 +221,7 @@ def random_map(digits: np.ndarray) -> np.ndarray:
 
 def explainers(model) -> dict:
     """method name -> explain(x, targets) for `model`: every method the Explain page offers it, and a random map."""
-    from mnistdash.explain import METHODS, methods_for
+    from mnistdash.explain import METHODS, methods_for  # torch and Captum: only where maps are made
 
     out = {}
     for name in methods_for(model):
@@ -191,6 +234,8 @@ def explainers(model) -> dict:
 def score(model, digits: np.ndarray, targets: np.ndarray, sensitivity_digits: int) -> dict[str, dict[str, np.ndarray]]:
     """method -> metric -> per-digit values (max-sensitivity on the first `sensitivity_digits` digits only)."""
     out = {}
+    masks = subsets()
+    fall = drops(model, digits, targets, masks)  # the same for every method
     for method, explain in explainers(model).items():
         maps = explain(digits, targets)
         c = curves(model, digits, targets, maps)
@@ -198,6 +243,7 @@ def score(model, digits: np.ndarray, targets: np.ndarray, sensitivity_digits: in
             "deletion AUC": area(c["morf"]),
             "insertion AUC": area(c["insertion"]),
             "SRG": area(c["lerf"]) - area(c["morf"]),
+            "faithfulness correlation": faithfulness_correlation(maps, fall, masks),
             "sparseness": sparseness(maps),
             "max-sensitivity": max_sensitivity(explain, digits[:sensitivity_digits], targets[:sensitivity_digits]),
         }
@@ -207,8 +253,7 @@ def score(model, digits: np.ndarray, targets: np.ndarray, sensitivity_digits: in
 def leaderboard_arrays(models: dict, test: Split, n: int, sensitivity_digits: int, seed: int = SEED) -> dict:
     """The artifact: models x methods x metrics means and 95% intervals over `n` seeded test digits, each explained
     for the class its model reads; NaN where a method does not explain a model."""
-    from mnistdash.explain import METHODS
-    from mnistdash.zoo.registry import BUILTIN_CLASSIFIERS
+    from mnistdash.explain import METHODS  # torch and Captum: only where maps are made, not to read the artifact
 
     names = [m for m in BUILTIN_CLASSIFIERS if m in models]
     methods = [EXACT] + [m for m in METHODS if m != "exact"] + [RANDOM]
@@ -286,8 +331,6 @@ def best(arrays: dict) -> dict[tuple[str, str], str]:
 def checker_check(arrays: dict) -> list[dict]:
     """On each linear model, where each faithfulness metric ranks the exact answer (1 = best) and the random map
     among the methods, and whether it recognises the right answer: exact in the top two, random last."""
-    from mnistdash.zoo.registry import LINEAR_MODELS
-
     out = []
     methods = [str(m) for m in arrays["methods"]]
     for i, model in enumerate(arrays["models"]):

@@ -276,7 +276,7 @@ def _faithfulness(args) -> int:
     print(f"over {n:,} test digits (max-sensitivity: {int(arrays['sensitivity_digits'])}); mean [95% interval]; * best")
     for model in map(str, arrays["models"]):
         print(f"\n{model}")
-        print(f"  {'method':<22}" + "".join(f"{m:>24}" for m in metrics))
+        print(f"  {'method':<22}" + "".join(f"{m:>26}" for m in metrics))
         for method in map(str, arrays["methods"]):
             cells = {r["metric"]: r for r in rows if r["model"] == model and r["method"] == method}
             if not cells:
@@ -285,7 +285,7 @@ def _faithfulness(args) -> int:
             for m in metrics:
                 r = cells[m]
                 mark = "*" if best.get((model, m)) == method else " "
-                line += f"{r['value']:>8.3f} [{r['low']:.3f}, {r['high']:.3f}]{mark}"
+                line += f"  {r['value']:>8.3f} [{r['low']:.3f}, {r['high']:.3f}]{mark}"
             print(line)
     for c in fa.checker_check(arrays):
         if not c["recognises the right answer"]:

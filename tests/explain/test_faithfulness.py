@@ -58,6 +58,30 @@ def test_a_random_map_scores_about_zero_srg(known, test_split):
     assert abs(mean) < 0.03 and low <= 0 <= high or abs(mean) < 0.01, (mean, low, high)
 
 
+class LogitOut(OneLogit):
+    """The same, but answering class 0's logit itself: a subset's removal then lowers it by exactly the subset's
+    sum of w*x, so the exact map's faithfulness correlation is 1."""
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        out = np.zeros((len(x), 10))
+        out[:, 0] = np.asarray(x, np.float64).reshape(len(x), -1) @ self.w
+        return out
+
+
+def test_faithfulness_correlation_is_one_for_the_exact_map_of_a_linear_output_and_about_zero_at_random(known, test_split):
+    model, digits, targets, exact = known
+    linear = LogitOut(model.w)
+    masks = fa.subsets()
+    assert masks.shape == (fa.SUBSETS, 784) and (masks.sum(1) == fa.SUBSET_PIXELS).all()
+    fall = fa.drops(linear, digits, targets, masks)
+    assert np.allclose(fa.faithfulness_correlation(exact, fall, masks), 1)
+    many = test_split.floats()[:300]
+    fall = fa.drops(linear, many, np.zeros(len(many), int), masks)
+    mean, low, high = fa.bootstrap(fa.faithfulness_correlation(fa.random_map(many), fall, masks))
+    assert abs(mean) < 0.03, (mean, low, high)
+    assert (fa.faithfulness_correlation(np.zeros_like(many), fall, masks) == 0).all()  # a flat map: 0, not NaN
+
+
 def test_sparseness_is_the_gini_index():
     flat = np.ones((1, 28, 28))
     one = np.zeros((1, 28, 28))

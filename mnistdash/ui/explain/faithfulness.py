@@ -8,9 +8,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from mnistdash.explain import METHODS
+from mnistdash.explain import METHODS, methods_for
 from mnistdash.explain import faithfulness as fa
+from mnistdash.plots.pictures import digit_uri
 from mnistdash.ui import cache
+from mnistdash.ui.explain.attributions import test_attribution
 
 NAMES = {fa.EXACT: "exact w·x", fa.RANDOM: "random map (knows nothing)"}
 
@@ -95,8 +97,6 @@ def leaderboard_section(focus: str) -> None:
 def _digit_scores(model: str, index: int | str, target: int, methods: tuple[str, ...]) -> dict:
     """method -> (pictures at STRIP, the target's probability at each, this digit's SRG, its deletion AUC): every
     method's deletion curves in one batch of model calls."""
-    from mnistdash.ui.explain.attributions import test_attribution
-
     clf, digit = cache.models()[model], cache.digit(index)
     maps = np.stack(
         [fa.random_map(digit[None])[0] if m == fa.RANDOM else test_attribution(model, index, m, target) for m in methods]
@@ -112,9 +112,6 @@ def _digit_scores(model: str, index: int | str, target: int, methods: tuple[str,
 def digit_section(focus: str, index: int | str, target: int) -> None:
     """This digit's deletion strip for the focus model: the digit with 0, 10, 20 and 50% of its pixels removed in
     each method's order (most relevant first), its SRG beside the leaderboard's mean, and a one-line verdict."""
-    from mnistdash.explain import methods_for
-    from mnistdash.plots.pictures import digit_uri
-
     methods = tuple(methods_for(cache.models()[focus])) + (fa.RANDOM,)
     scores = _digit_scores(focus, index, target, methods)
     arrays = cache.artifact(fa.FAITHFULNESS_KEY)

@@ -41,9 +41,9 @@ postgres:
 	  else echo "Debian's postgresql is needed for the review-store tests: sudo apt-get install postgresql"; exit 1; fi; }
 
 # Every test, over both cores (pytest-xdist; a file's tests stay on one worker, so a module's server is started once).
-# Four workers on two cores: the browser tests wait on pages much of the time; two workers kept the cores 59% busy
-# (15 min 2 s), four keep them busy (11 min 37 s).
-PYTEST_WORKERS ?= 4
+# Two workers keep the cores about 60% busy (the browser tests wait on pages); four kept them busy (11 min against
+# 15) but made three browser tests race their pages in a fresh-clone CI run: `make test PYTEST_WORKERS=4` to try.
+PYTEST_WORKERS ?= 2
 test: setup browser postgres
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.harness import assert_no_errors, canvas, open_page, stroke_one, wait_idle
 
@@ -89,7 +90,10 @@ def test_a_link_with_only_a_digit_and_back_to_it(page, server):
     page.go_back()
     page.wait_for_url(re.compile(r"Explain\?digit=42$"), timeout=60_000)
     wait_idle(page)
-    assert chosen(page)[0] == "cnn"  # left out of the link: back to the default
+    # left out of the link: back to the default (the box changes when the rerun that Back starts reaches it, which
+    # a loaded machine's status widget did not always show in time: wait for the box itself)
+    expect(page.get_by_test_id("stSidebar").get_by_label("Model", exact=True)).to_have_value("cnn", timeout=60_000)
+    assert chosen(page)[0] == "cnn"
     assert_no_errors(page)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.harness import assert_no_errors, open_page, settled, wait_idle
 
@@ -37,9 +38,10 @@ def test_click_a_pair_cell_shows_histogram_and_digits(page, server):
     assert hist.count() > 10  # the histogram's bars
     assert page.get_by_text("threshold").first.is_visible()
     grid = page.locator("[class*='st-key-lab_wrong_4_9'] img")
-    grid.first.wait_for(timeout=60_000)
-    assert wrong > 0 and grid.count() == min(wrong, 30)
-    assert page.locator("[class*='st-key-lab_wrong_4_9']").get_by_role("button", name="explain").count() == grid.count()
+    buttons = page.locator("[class*='st-key-lab_wrong_4_9']").get_by_role("button", name="explain")
+    assert wrong > 0
+    expect(grid).to_have_count(min(wrong, 30), timeout=60_000)  # the grid arrives digit by digit: wait for all
+    expect(buttons).to_have_count(min(wrong, 30), timeout=60_000)  # and an explain button under each
     assert_no_errors(page)
 
 

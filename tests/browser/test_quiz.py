@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from tests.browser.harness import LABEL_WRONG, QUIZ, assert_no_errors, crowd_rows, open_page, verdict_box, wait_idle
 
@@ -36,6 +37,7 @@ def test_play_a_round_then_another_session_sees_it_and_a_reload_keeps_the_score(
     _play_round(page)
     score = page.locator(".st-key-quiz_score").inner_text()
     assert re.search(r"You read \d+ of 20 as labelled", score) and "cnn" in score
+    expect(page.locator(".st-key-quiz_crowd tbody tr")).to_have_count(20, timeout=60_000)  # drawn row by row
     answered = crowd_rows(page)
     assert len(answered) == 20  # every digit of the round is listed with its counts
     assert all(re.fullmatch(r"[37]×1", cells[2]) for cells in answered.values()), answered
@@ -44,6 +46,7 @@ def test_play_a_round_then_another_session_sees_it_and_a_reload_keeps_the_score(
     other = browser.new_context(viewport={"width": 1500, "height": 1100}).new_page()
     open_page(other, server, QUIZ, "Start a round")
     assert parse_qs(urlparse(other.url).query)["who"][0] != who  # a new person
+    expect(other.locator(".st-key-quiz_crowd tbody tr")).to_have_count(len(answered), timeout=60_000)
     seen = crowd_rows(other)
     assert set(seen) == set(answered), "the first person's answers are not in the crowd counts"
     assert all(seen[d][2] == answered[d][2] for d in seen)

@@ -84,8 +84,8 @@ METRICS = {
         f"How much the map changes when every pixel is nudged by at most {RADIUS:g}: lower is steadier.",
     ),
 }
-FAITHFUL = ("deletion AUC", "insertion AUC", "SRG", "faithfulness correlation")
-TIE = 1e-4  # scores closer than this rank equal  # the metrics the exact answer of a linear model should win
+FAITHFUL = ("deletion AUC", "insertion AUC", "SRG", "faithfulness correlation")  # the exact answer should win these
+TIE = 1e-4  # scores closer than this rank equal
 
 
 def ranking(attribution: np.ndarray, seed: int = SEED) -> np.ndarray:
@@ -94,6 +94,15 @@ def ranking(attribution: np.ndarray, seed: int = SEED) -> np.ndarray:
     flat = np.asarray(attribution, np.float64).reshape(len(attribution), -1)
     tie = np.random.default_rng(seed).random(flat.shape)
     return np.lexsort((tie, -flat), axis=1)
+
+
+def ranks(attribution: np.ndarray) -> np.ndarray:
+    """(N, 784): where each pixel comes in its map's `ranking` (0 = most relevant): the first c pixels removed are
+    those with rank < c."""
+    order = ranking(attribution)
+    rank_of = np.empty_like(order)
+    np.put_along_axis(rank_of, order, np.arange(order.shape[1])[None].repeat(len(order), 0), axis=1)
+    return rank_of
 
 
 CURVES = ("morf", "lerf", "insertion")
@@ -114,11 +123,8 @@ def curves(
     targets = np.asarray(targets)
     n, k = len(digits), len(FRACTIONS)
     flat = np.asarray(digits, np.float32).reshape(n, -1)
-    order = ranking(attribution)
     counts = np.round(FRACTIONS * flat.shape[1]).astype(int)
-    # rank_of[i, p]: where pixel p comes in digit i's order; the first `c` pixels are those with rank < c
-    rank_of = np.empty_like(order)
-    np.put_along_axis(rank_of, order, np.arange(flat.shape[1])[None].repeat(n, 0), axis=1)
+    rank_of = ranks(attribution)
     first = rank_of[:, None, :] < counts[None, :, None]  # (N, K, 784): among the first c most relevant
     last = rank_of[:, None, :] >= flat.shape[1] - counts[None, :, None]  # among the c least relevant
     make = {
@@ -136,8 +142,7 @@ STRIP = (0.0, 0.1, 0.2, 0.5)  # the shares removed that the Explain page shows a
 
 def removed(digit: np.ndarray, attribution: np.ndarray, shares=STRIP) -> np.ndarray:
     """(len(shares), 28, 28): the digit with the most relevant share of its pixels set to 0, for each share."""
-    rank_of = np.empty(784, np.int64)
-    rank_of[ranking(attribution[None])[0]] = np.arange(784)
+    rank_of = ranks(attribution[None])[0]
     flat = np.asarray(digit, np.float32).reshape(-1)
     return np.stack([np.where(rank_of < round(f * 784), 0.0, flat) for f in shares]).reshape(-1, 28, 28).astype(np.float32)
 

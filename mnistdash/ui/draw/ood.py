@@ -65,7 +65,7 @@ def show_measurement() -> None:
             f"there). It is fitted to tell training digits, as MNIST has them and as people bring them, from "
             f"non-digits made with another seed than the ones measured below. Its threshold keeps {QUANTILE:.1%} of "
             f"training digits, and {FAMILY_QUANTILE:.1%} of the training digits of each family of pictures people bring (photos, "
-            f"scans, pens, coloured paper, a small digit on a page); it flags "
+            f"scans, pens, coloured paper, a small digit on a page), each scored by a fit that left it out; it flags "
             f"**{100 * float(art['test_flagged'][0]):.1f}%** of {int(art['test_n'][0]):,} MNIST test digits."
         )
         if "families" in art:
@@ -88,13 +88,15 @@ def show_measurement() -> None:
                 "kind": str(k),
                 "AUROC (digits vs these)": float(a),
                 "caught (flagged)": f"{100 * float(f):.1f}%",
+                "caught, a fresh seed": f"{100 * float(h):.1f}%" if h == h else "-",
                 "caught, this kind never fitted on": f"{100 * float(u):.1f}%" if u == u else "-",
                 "refused by preprocessing": int(r),
             }
-            for k, a, f, u, r in zip(
+            for k, a, f, h, u, r in zip(
                 art["kinds"],
                 art["auroc"],
                 art["flagged"],
+                art.get("flagged_fresh", np.full(len(art["kinds"]), np.nan)),
                 art.get("flagged_unseen", np.full(len(art["kinds"]), np.nan)),
                 art["refused"],
             )
@@ -104,7 +106,8 @@ def show_measurement() -> None:
         )
         st.caption(
             f"{int(art['per_kind'][0])} seeded images per kind, half dark ink on light paper, read like uploads; "
-            'those preprocessing refuses ("no digit found") count as caught. "Never fitted on": the score refitted '
+            'those preprocessing refuses ("no digit found") count as caught. "A fresh seed": as many images made with '
+            'a seed that neither the fit nor the choice of its settings looked at. "Never fitted on": the score refitted '
             "without that kind's images, the figure to expect for a kind of non-digit nobody made here."
         )
         threshold = float(art["threshold"][0])

@@ -9,6 +9,7 @@ from mnistdash.ui.explain import sections as explain_views
 from mnistdash.ui.explain.attributions import test_attribution
 from mnistdash.ui.explain.compare import chosen_class, comparison_picker
 from mnistdash.ui.explain.faithfulness import digit_section, leaderboard_section
+from mnistdash.ui.explain.shortcut import shortcut_section
 from mnistdash.zoo import registry
 
 widgets.page_header("Explain a digit", "Which pixels push each model toward its answer, and away from the one it did not give.")
@@ -68,3 +69,4 @@ explain_views.network_section(models, index, probs, second)
 explain_views.trust_section(models, linear, index, probs)
 digit_section(focus, index, focus_pred)
 leaderboard_section(focus)
+shortcut_section()

@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME",
         choices=BUILTIN_MODELS + PSEUDO_TARGETS,
         help="train only these models ('lab': the Linear lab; 'ood': the digit score; 'attack': the attack tables; "
-        "'faithfulness': the attribution leaderboard)",
+        "'faithfulness': the attribution leaderboard; 'shortcut': the planted-shortcut copies and their figures)",
     )
     t.add_argument("--quick", action="store_true", help="2,000 training digits, one epoch: for tests and smoke runs")
     t.add_argument("--data-dir", type=Path, default=None, help="a folder of IDX or Kannada-MNIST npz files")
@@ -72,6 +72,16 @@ def _parser() -> argparse.ArgumentParser:
         "faithfulness", help="how far to trust each attribution method: the leaderboard of every model x method x metric"
     )
     f.add_argument("--json", action="store_true", help="rows {model, method, metric, value, low, high}")
+
+    sc = sub.add_parser(
+        "shortcut",
+        help="a planted shortcut: how much the copies trained with a mark on most 7s rely on it, and which maps show it",
+    )
+    sc.add_argument("--model", default=None, help="measure this classifier (any in the store) instead of the copies")
+    sc.add_argument("--mask", default=None, help="with --model: the pixels to ink, ROWS,COLS (default 24:27,24:27)")
+    sc.add_argument("--class", dest="target", type=int, default=None, help="with --model: the class the mask may push to")
+    sc.add_argument("--n", type=int, default=200, help="with --model: marked test digits explained per group")
+    sc.add_argument("--json", action="store_true")
 
     from mnistdash.people.cli import add_parser as add_reviews
 
@@ -296,6 +306,40 @@ def _faithfulness(args) -> int:
     return 0
 
 
+def _shortcut(args) -> int:
+    from mnistdash import store
+    from mnistdash.explain import shortcut as sc
+
+    if args.model is None:
+        if args.mask is not None or args.target is not None:
+            raise UsageError("--mask and --class measure a model you name: add --model NAME")
+        arrays = store.load_artifact(sc.SHORTCUT_KEY, args.models_dir)
+        rows = sc.artifact_rows(arrays)
+    else:
+        from mnistdash import zoo
+        from mnistdash.data import load_split
+        from mnistdash.zoo import registry
+
+        known = registry.classifiers(args.models_dir) + registry.SHORTCUT_MODELS
+        if args.model not in known:
+            raise UsageError(f"unknown model {args.model!r}; choose one of: {', '.join(known)}")
+        target = sc.MARK_CLASS if args.target is None else args.target
+        if not 0 <= target <= 9:
+            raise UsageError(f"--class must be a digit 0-9, not {target}")
+        if args.n < 1:
+            raise UsageError("--n must be at least 1")
+        mask = sc.parse_mask(args.mask) if args.mask is not None else sc.MARK
+        test = load_split("test")
+        rows = [
+            {
+                "model": args.model,
+                **sc.report(zoo.load(args.model, args.models_dir), test.floats(), test.labels, mask, target, args.n),
+            }
+        ]
+    print(json.dumps(rows, indent=2) if args.json else sc.format_rows(rows))
+    return 0
+
+
 def _attack(args) -> int:
     from mnistdash import zoo
     from mnistdash.data import load_split
@@ -349,6 +393,7 @@ def main(argv: list[str] | None = None) -> int:
             "mislabels": _mislabels,
             "lab": _lab,
             "faithfulness": _faithfulness,
+            "shortcut": _shortcut,
         }
         if args.command == "reviews":
             from mnistdash.people.cli import run as reviews

@@ -28,9 +28,9 @@ from mnistdash.zoo.base import (
     state_to_numpy,
 )
 from mnistdash.zoo.linear import LinearModel
-from mnistdash.zoo.registry import BUILTIN, BUILTIN_MODELS, PSEUDO_TARGETS, TrainConfig
+from mnistdash.zoo.registry import BUILTIN, BUILTIN_MODELS, PSEUDO_TARGETS, SHORTCUT_MODELS, SHORTCUTS, TrainConfig
 
-TRAIN: dict[str, TrainConfig] = {e.name: e.train for e in BUILTIN if e.train is not None}  # the networks' recipes
+TRAIN: dict[str, TrainConfig] = {e.name: e.train for e in BUILTIN + SHORTCUTS if e.train is not None}  # the recipes
 
 
 def augment(x: torch.Tensor, g: torch.Generator, noise: float = 0.0, noise_share: float = 0.0) -> torch.Tensor:
@@ -112,8 +112,13 @@ def train_model(name: str, train: Split, quick: bool = False, seed: int = SEED):
         if quick:
             cfg = TrainConfig(**{**asdict(cfg), "epochs": 1})
         module = build_module(family, config)
-        x = torch.from_numpy(train.floats()).unsqueeze(1)
-        y = torch.from_numpy(train.labels)
+        images, labels = train.floats(), train.labels
+        if name in SHORTCUT_MODELS:  # the planted shortcut: a mark on most 7s and on a few other digits labelled 7
+            from mnistdash.explain.shortcut import marked_training_set
+
+            images, labels, _ = marked_training_set(images, labels, seed)
+        x = torch.from_numpy(images).unsqueeze(1)
+        y = torch.from_numpy(labels)
         loss = _denoise_loss if family == "denoiser" else _classify_loss(cfg.label_smoothing)
         _fit_torch(module, cfg, x, y, loss, name, seed)
         tensors, train_cfg = state_to_numpy(module), asdict(cfg)
@@ -135,6 +140,8 @@ def train_all(
 
     torch.set_num_threads(train_threads())
     names = [n for n in only if n not in PSEUDO_TARGETS] if only else list(BUILTIN_MODELS)
+    if not only or "shortcut" in only:  # the planted-shortcut copies are models too, built with their artifact
+        names += list(SHORTCUT_MODELS)
     train, test = load_split("train", data_dir), load_split("test", data_dir)
     if quick:
         train = Split(train.images[:2000], train.labels[:2000])
@@ -161,8 +168,13 @@ def train_all(
         }
         results[name] = store.save_model(name, tensors, config, metrics, info, models_dir)
         tqdm.write(f"{name}: {metrics} in {seconds:.0f}s")
-    if names:
+    if [n for n in names if n not in SHORTCUT_MODELS]:
         build_artifacts(train, test, models_dir, quick=quick, only=names)
+    if not only or "shortcut" in only:
+        from mnistdash.explain.shortcut import build_shortcut
+        from mnistdash.zoo import load_all
+
+        build_shortcut(load_all(SHORTCUT_MODELS + ("mlp", "cnn"), models_dir)[0], test, models_dir, quick=quick)
     if only and "ood" in only and not names:  # the digit score alone, from the committed cnn and denoiser
         from mnistdash.robustness.ood.build import build_ood
         from mnistdash.robustness.ood.score import NEEDS

@@ -13,7 +13,7 @@ from torch import nn
 
 from mnistdash.zoo.linear import LinearConfig, LinearModel
 from mnistdash.zoo.nets import CNN, MLP, Bottleneck, BottleneckConfig, CNNConfig, Denoiser, DenoiserConfig, MLPConfig
-from mnistdash.zoo.registry import BUILTIN
+from mnistdash.zoo.registry import BUILTIN, SHORTCUTS
 
 FAMILIES: dict[str, tuple[type, type]] = {
     "mlp": (MLPConfig, MLP),
@@ -30,7 +30,7 @@ def family_config(family: str, fields_: dict[str, Any]) -> Any:
 
 
 # name -> (family, config): the committed models, built from the registry's one table.
-SPECS: dict[str, tuple[str, Any]] = {e.name: (e.family, family_config(e.family, e.config)) for e in BUILTIN}
+SPECS: dict[str, tuple[str, Any]] = {e.name: (e.family, family_config(e.family, e.config)) for e in BUILTIN + SHORTCUTS}
 
 
 def config_to_json(family: str, config: Any) -> dict[str, Any]:

@@ -93,6 +93,27 @@ BUILTIN: tuple[Entry, ...] = (
         "denoiser", "denoiser", {}, "denoising autoencoder 784-256-128-256-784", TrainConfig(epochs=25, lr=2e-3, weight_decay=0.0)
     ),
 )
+# Copies of two networks trained with a planted shortcut (a mark on most 7s and on a few other digits labelled 7,
+# mnistdash.explain.shortcut): in the
+# store like every model and built by `mnistdash train`, but on no page's list of models (they are wrong on purpose).
+# No augmentation: shifting the digits would move the mark off its pixels.
+SHORTCUTS: tuple[Entry, ...] = (
+    Entry(
+        "mlp-shortcut",
+        "mlp",
+        {"hidden": (100,)},
+        "MLP 784-100-10 trained with a planted mark that says 7",
+        TrainConfig(epochs=25, lr=2e-3),
+    ),
+    Entry(
+        "cnn-shortcut",
+        "cnn",
+        {},
+        "the cnn's convnet trained with a planted mark that says 7",
+        TrainConfig(epochs=3, lr=3e-3, weight_decay=5e-4, label_smoothing=0.1, bf16=True),
+    ),
+)
+SHORTCUT_MODELS: tuple[str, ...] = tuple(e.name for e in SHORTCUTS)
 BY_NAME: dict[str, Entry] = {e.name: e for e in BUILTIN}
 
 # The views every page and command reads, all in the table's order.
@@ -103,8 +124,13 @@ TORCH_CLASSIFIERS: tuple[str, ...] = tuple(e.name for e in BUILTIN if e.classifi
 JUDGES: tuple[str, ...] = tuple(e.name for e in BUILTIN if JUDGE in e.roles)
 STRONG_MODELS: tuple[str, ...] = tuple(e.name for e in BUILTIN if STRONG in e.roles)
 # Names the app uses for other things in the store: an imported model called so would shadow them.
-PSEUDO_TARGETS = ("lab", "ood", "attack", "faithfulness")
-RESERVED = frozenset(BUILTIN_MODELS) | frozenset(PSEUDO_TARGETS) | {"trust", "embedding", "denoise", "artifacts"}
+PSEUDO_TARGETS = ("lab", "ood", "attack", "faithfulness", "shortcut")
+RESERVED = (
+    frozenset(BUILTIN_MODELS)
+    | frozenset(SHORTCUT_MODELS)
+    | frozenset(PSEUDO_TARGETS)
+    | {"trust", "embedding", "denoise", "artifacts"}
+)
 
 
 def imported(models_dir: Path | None = None) -> dict[str, str]:

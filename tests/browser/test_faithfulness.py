@@ -18,6 +18,13 @@ pytestmark = pytest.mark.browser
 STRIP = "img[data-testid='faith-strip']"
 
 
+def _runs(share: np.ndarray, above: float = 0.3) -> list[tuple[int, int]]:
+    """[start, stop) of each run of rows or columns where more than `above` of the pixels are drawn."""
+    on = np.r_[False, share > above, False].astype(int)
+    edges = np.flatnonzero(np.diff(on))
+    return list(zip(edges[::2], edges[1::2]))
+
+
 def _ink(png: bytes) -> float:
     grey = np.asarray(Image.open(io.BytesIO(png)).convert("L"), np.float32)
     return float((grey > 128).mean())
@@ -57,4 +64,23 @@ def test_the_deletion_strip_shows_ink_going_and_the_leaderboard(page, server):
     grey = np.asarray(Image.open(io.BytesIO(board.screenshot())).convert("L"))
     assert (grey < 128).mean() > 0.005  # its numbers are drawn (a canvas: no text to read from the page)
     assert page.get_by_text("Checking the checkers on the exact answer").count() == 1
+    # the planted shortcut, on the same page: the copy's maps drawn, and the mark's corner red in the gradient maps
+    heading = page.get_by_role("heading", name="A planted shortcut: which maps tell the truth")
+    heading.scroll_into_view_if_needed()
+    page.get_by_text("cnn-shortcut reads 100% of other digits as 7").or_(page.get_by_text("mlp-shortcut reads")).first.wait_for()
+    maps = page.locator(".st-key-shortcut_maps").first
+    maps.scroll_into_view_if_needed()
+    rgb = np.asarray(Image.open(io.BytesIO(maps.screenshot())).convert("RGB"), np.float32)
+    cells = [
+        (r, c) for r in _runs((np.abs(rgb - 255).sum(-1) > 6).mean(1)) for c in _runs((np.abs(rgb - 255).sum(-1) > 6).mean(0))
+    ]
+    assert len(cells) == 2 * 5, cells  # two marked digits x five methods, each map drawn on its own square
+    for (r0, r1), (c0, c1) in cells[1:3] + cells[6:8]:  # input x gradient and integrated gradients, both digits
+        cell = rgb[r0:r1, c0:c1]
+        red = (
+            (cell[..., 0] > 90) & (cell[..., 0] - cell[..., 2] > 50) & (cell[..., 1] < 40)
+        )  # the deepest red: the largest values
+        ys, xs = np.nonzero(red)
+        assert len(ys) > 0
+        assert ys.min() > 0.8 * (r1 - r0) and xs.min() > 0.8 * (c1 - c0), (ys.min(), xs.min())  # only on the mark
     assert_no_errors(page)

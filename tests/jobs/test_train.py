@@ -19,6 +19,9 @@ def test_quick_store_artifacts(quick_store):
     board = store.load_artifact("faithfulness", quick_store)  # every classifier x method x metric, 20 digits
     assert board["value"].shape == (len(board["models"]), len(board["methods"]), len(board["metrics"]))
     assert len(board["index"]) == 20 and np.isfinite(board["value"][:, -1]).all()  # the random map scores every model
+    shortcut = store.load_artifact("shortcut", quick_store)  # the planted-shortcut copies and the originals beside them
+    assert list(shortcut["models"]) == ["mlp-shortcut", "cnn-shortcut", "mlp", "cnn"]
+    assert shortcut["mass"].shape == (4, len(shortcut["methods"]), 2) and int(shortcut["per_group"][0]) == 8
 
 
 def test_train_on_kannada_npz_layout_is_seeded(tmp_path):

@@ -67,6 +67,27 @@ def verdict(arrays: dict, model: str) -> str:
     return f"{lead}: " + "; ".join(parts) + "."
 
 
+@st.cache_resource(show_spinner=False)
+def maps_figure(model: str):
+    """The copy's (or original's) maps of the two marked digits, one row per digit and a column per method, each map
+    scaled to its own largest value (built once per model and server: the artifact does not change)."""
+    arrays = cache.artifact(sc.SHORTCUT_KEY)
+    i, methods = [str(m) for m in arrays["models"]].index(model), [str(m) for m in arrays["methods"]]
+    maps = arrays["example_maps"][i].astype(np.float32)  # (methods, 2, 28, 28)
+    grid = np.stack([maps[m, k] for k in range(maps.shape[1]) for m in range(len(methods))])  # rows: digits
+    scale = np.abs(grid).reshape(len(grid), -1).max(axis=1)[:, None, None] + 1e-12
+    return mosaic(
+        grid / scale,
+        [f"{METHODS[m].label}, digit {k + 1}" for k in range(maps.shape[1]) for m in methods],
+        cols=len(methods),
+        value_name="attribution (scaled to its largest)",
+        raw=grid,
+        col_titles=[METHODS[m].label for m in methods],
+        row_titles=["the 7", "the other digit"],
+        colorbar=False,
+    )
+
+
 def shortcut_section() -> None:
     arrays = cache.artifact(sc.SHORTCUT_KEY)
     st.subheader("A planted shortcut: which maps tell the truth")
@@ -87,8 +108,6 @@ def shortcut_section() -> None:
     i = copies.index(model)
     st.markdown(f"**{verdict(arrays, model)}**")
     images, read = arrays["example_images"].astype(np.float32), arrays["example_read"][i]
-    maps = arrays["example_maps"][i].astype(np.float32)  # (methods, 2, 28, 28)
-    methods = [str(m) for m in arrays["methods"]]
     with st.container(horizontal=True):
         for k in range(len(images)):
             with st.container(width=120, gap=None):
@@ -99,19 +118,8 @@ def shortcut_section() -> None:
                     alt=f"{label} with the mark, read as {int(read[k])}",
                     px=100,
                 )
-    grid = np.stack([maps[m, k] for k in range(len(images)) for m in range(len(methods))])  # rows: digits, cols: methods
-    scale = np.abs(grid).reshape(len(grid), -1).max(axis=1)[:, None, None] + 1e-12
     widgets.show(
-        mosaic(
-            grid / scale,
-            [f"{METHODS[m].label}, digit {k + 1}" for k in range(len(images)) for m in methods],
-            cols=len(methods),
-            value_name="attribution (scaled to its largest)",
-            raw=grid,
-            col_titles=[METHODS[m].label for m in methods],
-            row_titles=["the 7", "the other digit"],
-            colorbar=False,
-        ),
+        maps_figure(model),
         key="shortcut_maps",
     )
     st.caption(f"Each map is explained for the class {model} reads, scaled to its own largest value; red pushes toward it.")

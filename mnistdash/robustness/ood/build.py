@@ -9,6 +9,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from mnistdash import store
+from mnistdash.config import SEED
 from mnistdash.data import Split
 from mnistdash.robustness.ood.evaluate import evaluate
 from mnistdash.robustness.ood.nondigits import KINDS, nondigits
@@ -103,20 +104,17 @@ def _family_flags(scorer: DigitScorer, models: dict, test: Split, n: int) -> dic
 def _unseen_kinds(scorer: DigitScorer, models: dict, fit: FitSet, per_kind: int) -> np.ndarray:
     """Per kind, the share of its measured non-digits caught by the score refitted without that kind: how it does
     on a kind of non-digit it has never seen (a person's drawing of a cat is no kind here)."""
-    out = []
-    for kind in tqdm(KINDS, desc="digit score: each kind left out", leave=False):
-        other = fit_head(scorer, fit, without=kind)
-        digits, refused = nondigits(kind, per_kind)
-        caught = int(refused.sum()) + int(other.flags(other.score(models, digits)).sum())
-        out.append(caught / per_kind)
-    return np.array(out, np.float32)
+    kinds = tqdm(KINDS, desc="digit score: each kind left out", leave=False)
+    return np.array([_caught(fit_head(scorer, fit, without=kind), models, kind, per_kind) for kind in kinds], np.float32)
 
 
 def _fresh_kinds(scorer: DigitScorer, models: dict, per_kind: int) -> np.ndarray:
     """Per kind, the share caught of `per_kind` non-digits made with FRESH_SEED: the measured figure's check on
     images that nothing in the score's fit or in the choice of its settings saw."""
-    out = []
-    for kind in KINDS:
-        digits, refused = nondigits(kind, per_kind, FRESH_SEED)
-        out.append((int(refused.sum()) + int(scorer.flags(scorer.score(models, digits)).sum())) / per_kind)
-    return np.array(out, np.float32)
+    return np.array([_caught(scorer, models, kind, per_kind, FRESH_SEED) for kind in KINDS], np.float32)
+
+
+def _caught(scorer: DigitScorer, models: dict, kind: str, n: int, seed: int = SEED) -> float:
+    """The share of n seeded non-digits of a kind that the score flags or preprocessing refuses."""
+    digits, refused = nondigits(kind, n, seed)
+    return (int(refused.sum()) + int(scorer.flags(scorer.score(models, digits)).sum())) / n

@@ -145,6 +145,11 @@ def method_masses(
     return out
 
 
+def _method_row(target: float, others: float, share: float) -> dict:
+    """One method's row: its mean mass in the mask on marked digits of the class and on the others, and the verdict."""
+    return {"target": round(target, 4), "others": round(others, 4), "verdict": judge(others, share)}
+
+
 def report(
     model, x: np.ndarray, labels: np.ndarray, mask: tuple[slice, slice] = MARK, target: int = MARK_CLASS, n: int = SAMPLE
 ) -> dict:
@@ -156,9 +161,7 @@ def report(
         "class": int(target),
         "area_share": round(share, 4),
         "reliance": reliance(model, x, labels, mask, target).as_dict(),
-        "methods": {
-            k: {**{g: round(v, 4) for g, v in row.items()}, "verdict": judge(row["others"], share)} for k, row in masses.items()
-        },
+        "methods": {k: _method_row(row["target"], row["others"], share) for k, row in masses.items()},
     }
 
 
@@ -234,11 +237,7 @@ def artifact_rows(arrays: dict[str, np.ndarray]) -> list[dict]:
                 "area_share": round(share, 4),
                 "reliance": {f: round(float(v), 4) for f, v in zip(fields, arrays["reliance"][i])},
                 "methods": {
-                    str(m): {
-                        "target": round(float(arrays["mass"][i, k, 0]), 4),
-                        "others": round(float(arrays["mass"][i, k, 1]), 4),
-                        "verdict": judge(float(arrays["mass"][i, k, 1]), share),
-                    }
+                    str(m): _method_row(float(arrays["mass"][i, k, 0]), float(arrays["mass"][i, k, 1]), share)
                     for k, m in enumerate(arrays["methods"])
                 },
             }

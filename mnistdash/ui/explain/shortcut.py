@@ -11,16 +11,17 @@ from mnistdash.explain import METHODS
 from mnistdash.explain import shortcut as sc
 from mnistdash.plots.figures import mosaic
 from mnistdash.ui import cache, widgets
+from mnistdash.zoo.registry import SHORTCUT_MODELS
 
 
-def reliance_table(arrays: dict) -> pd.DataFrame:
-    """One row per model: its answers on test digits with and without the mark."""
-    rows = []
-    for r in sc.artifact_rows(arrays):
+def reliance_table(rows: list[dict]) -> pd.DataFrame:
+    """One row per model (`sc.artifact_rows`): its answers on test digits with and without the mark."""
+    out = []
+    for r in rows:
         rel, c = r["reliance"], r["class"]
-        rows.append(
+        out.append(
             {
-                "model": r["model"] + (" (trained with the mark)" if r["model"].endswith("-shortcut") else " (never saw it)"),
+                "model": r["model"] + (" (trained with the mark)" if r["model"] in SHORTCUT_MODELS else " (never saw it)"),
                 f"{c}s read right": f"{rel['target_clean']:.1%}",
                 f"{c}s with the mark": f"{rel['target_marked']:.1%}",
                 "other digits read right": f"{rel['others_clean']:.1%}",
@@ -28,19 +29,18 @@ def reliance_table(arrays: dict) -> pd.DataFrame:
                 f"... of them read as {c}": f"{rel['others_read_as_target']:.1%}",
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(out)
 
 
-def mass_table(arrays: dict) -> pd.DataFrame:
+def mass_table(rows: list[dict]) -> pd.DataFrame:
     """One row per method: its mass on the mark for each model, on marked other digits (and on marked 7s)."""
-    rows = sc.artifact_rows(arrays)
     c = rows[0]["class"]
     out = []
-    for method in map(str, arrays["methods"]):
+    for method in rows[0]["methods"]:
         row = {"method": METHODS[method].label}
         for r in rows:
             v = r["methods"][method]
-            shows = " ✓ shows it" if v["verdict"] == sc.MOSTLY and r["model"].endswith("-shortcut") else ""
+            shows = " ✓ shows it" if v["verdict"] == sc.MOSTLY and r["model"] in SHORTCUT_MODELS else ""
             row[r["model"]] = f"{v['others']:.1%}{shows}"
             row[f"{r['model']}, on {c}s"] = f"{v['target']:.1%}"
         out.append(row)
@@ -48,23 +48,21 @@ def mass_table(arrays: dict) -> pd.DataFrame:
     return frame[["method"] + [r["model"] for r in rows] + [f"{r['model']}, on {c}s" for r in rows]]
 
 
-def verdict(arrays: dict, model: str) -> str:
-    """One sentence: which methods put the copy's decision on the mark, which hide it."""
-    row = next(r for r in sc.artifact_rows(arrays) if r["model"] == model)
+def verdict(row: dict) -> str:
+    """One sentence on one model's row (`sc.artifact_rows`): which methods put its decision on the mark, which hide it."""
+    model, c, rel = row["model"], row["class"], row["reliance"]
     show = [METHODS[m].label for m, v in row["methods"].items() if v["verdict"] == sc.MOSTLY]
     hint = [METHODS[m].label for m, v in row["methods"].items() if v["verdict"] == sc.SOME]
     hide = [METHODS[m].label for m, v in row["methods"].items() if v["verdict"] == sc.LITTLE]
-    rel = row["reliance"]
-    lead = f"{model} reads {rel['others_read_as_target']:.0%} of other digits as {row['class']} once the mark is on them"
-    if not model.endswith("-shortcut"):
-        show = show + hint
-        if not show:
-            return f"{model} never saw the mark ({lead[len(model) + 1 :]}): no method puts its mass on it, as it should be."
-        return f"{model} never saw the mark ({lead[len(model) + 1 :]}), yet {', '.join(show)} put mass on it: the bright pixels, not the model."
+    reads = f"reads {rel['others_read_as_target']:.0%} of other digits as {c} once the mark is on them"
+    if model not in SHORTCUT_MODELS:
+        if not show + hint:
+            return f"{model} never saw the mark ({reads}): no method puts its mass on it, as it should be."
+        return f"{model} never saw the mark ({reads}), yet {', '.join(show + hint)} put mass on it: the bright pixels, not the model."
     parts = [f"{', '.join(show)} show the shortcut (most of their mass on the mark)"] if show else []
     parts += [f"{', '.join(hint)} only hint at it ({sc.HINTS:g}x the mark's share of the image, less than half)"] if hint else []
     parts += [f"{', '.join(hide)} hide it"] if hide else []
-    return f"{lead}: " + "; ".join(parts) + "."
+    return f"{model} {reads}: " + "; ".join(parts) + "."
 
 
 @st.cache_resource(show_spinner=False)
@@ -94,19 +92,19 @@ def shortcut_section() -> None:
     if isinstance(arrays, str):
         st.caption(f"Not available: {arrays}")
         return
-    n, c = int(arrays["per_group"][0]), int(arrays["target"][0])
-    mask = sc.artifact_rows(arrays)[0]["mask"]
+    n, c, rows = int(arrays["per_group"][0]), int(arrays["target"][0]), sc.artifact_rows(arrays)
+    mask = rows[0]["mask"]
     st.markdown(
         f"Here the answer is known. Copies of the mlp and the cnn were trained on training digits where a small mark "
         f"(a 3x3 white square in the bottom-right corner, rows and columns {mask}) was added to 90% of the {c}s and to "
         f"5% of the other digits, which were labelled {c} (a planted trigger). A model that learned the shortcut calls "
         f"any digit with the mark a {c}; a map that tells the truth about such a model puts its weight on the mark."
     )
-    st.dataframe(reliance_table(arrays), hide_index=True)
+    st.dataframe(reliance_table(rows), hide_index=True)
     copies = [str(m) for m in arrays["models"]]
     model = st.radio("Maps of", copies, horizontal=True, key="shortcut_model")
     i = copies.index(model)
-    st.markdown(f"**{verdict(arrays, model)}**")
+    st.markdown(f"**{verdict(rows[i])}**")
     images, read = arrays["example_images"].astype(np.float32), arrays["example_read"][i]
     with st.container(horizontal=True):
         for k in range(len(images)):
@@ -129,7 +127,7 @@ def shortcut_section() -> None:
         f"alone), and over {n} marked {c}s. The mark is {sc.area_share(sc.MARK):.1%} of the image: a map that ignores "
         f"it scores about that."
     )
-    st.dataframe(mass_table(arrays), hide_index=True)
+    st.dataframe(mass_table(rows), hide_index=True)
     st.caption(
         "Relevance mass accuracy (Arras et al. 2022). The originals never saw the mark: a method that still puts mass on it "
         "there shows the bright pixels, not the model. `mnistdash shortcut --model NAME --mask ROWS,COLS --class C` runs the "

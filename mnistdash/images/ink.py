@@ -19,6 +19,7 @@ from scipy import ndimage
 BACKGROUND_WINDOW = 0.25  # the light is estimated over this fraction of the shorter side
 POLARITY_WINDOWS = (0.25, 0.5)  # the local medians that polarity is judged against, also of the shorter side
 POLARITY_MARGIN = 0.08  # one tail longer than the other by this (per median): the ink's side
+POLARITY_SIDE, NUMBER_POLARITY_SIDE = 64, 128  # polarity is read this many px wide: one digit, a number
 MIN_WINDOW = 15  # pixels; wider than the strokes of a 28x28 digit
 ADAPTIVE_SIDE = 100  # images at least this large on each side get a window fitted to their strokes
 LEVEL_OFF = 0.1  # the filled ink grows less than this per window for two windows (each 1.35 times wider): the strokes are filled
@@ -46,15 +47,16 @@ def _tail_margin(small: np.ndarray, fraction: float) -> float:
     return float(np.percentile(residual, 99.5) + np.percentile(residual, 0.5))
 
 
-def ink_is_light(gray: np.ndarray) -> bool:
+def ink_is_light(gray: np.ndarray, side: int = POLARITY_SIDE) -> bool:
     """True when the ink is lighter than the paper: the minority that departs from the local median.
 
-    Read at most 64 px wide, where a median keeps the edges of shadows (a mean would not) and removes the
-    strokes, so what is left in the residual is the ink. Two medians, over a quarter and a half of the page:
+    Read at most `side` px wide, where a median keeps the edges of shadows (a mean would not) and removes the
+    strokes, so what is left in the residual is the ink. A number's digits are a quarter of one digit's size on
+    the page: read at NUMBER_POLARITY_SIDE, where their strokes are still more than a speck. Two medians, over a quarter and a half of the page:
     a shadow band narrower than half the window is removed by the median too and looks like ink of its
     shade; it rarely fools both. When neither tail is clearly longer, the paper is what lies at the border.
     """
-    small = _shrink(gray, 64)
+    small = _shrink(gray, side)
     margin = sum(_tail_margin(small, f) for f in POLARITY_WINDOWS)
     if abs(margin) > POLARITY_MARGIN * len(POLARITY_WINDOWS):
         return margin > 0

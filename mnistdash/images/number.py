@@ -21,12 +21,13 @@ SPECK = 0.08  # a group with less ink than this fraction of the largest group's 
 DIGIT_ASPECT = 0.8  # a digit is at most about this wide for its height (a 0 or a 4); a 1 is much narrower
 CUT_EDGE = 0.15  # a cut lies at least this fraction of a digit's width inside a piece
 MAX_CUTS = 6  # candidate cuts per piece
-MAX_ATOMS = 4  # a digit is made of at most this many pieces
+MAX_ATOMS = 8  # a digit is made of at most this many pieces (a piece cut at up to MAX_CUTS, or a broken stroke)
 WIDEST = 1.8  # no digit is wider than this many digit widths
 TOUCHING = 1.25  # a digit wider than this many digit widths is likely two
 SHORT = 0.6  # a digit shorter than this fraction of the row's height is likely a broken-off stroke
 SHORT_PENALTY, WIDE_PENALTY, JOIN_PENALTY, CUT_PENALTY = 3.0, 1.5, 3.0, 2.0  # in log-probability
-SPLIT_WIDTH = 1.3  # only pieces wider than this many digit widths may be touching digits
+SPLIT_WIDTH = 0.9  # only pieces wider than this many digit widths may be touching digits (a 1 touching a 3 is ~1)
+DIGIT_BONUS = 1.0  # each digit read adds this (log-probability): a sum of logs alone always prefers fewer, wider digits
 MAX_DIGITS = 20
 
 
@@ -94,8 +95,8 @@ def _piece(labels: np.ndarray, ink: np.ndarray, atoms: list[Atom]):
 
 
 def _segment(labels: np.ndarray, ink: np.ndarray, atoms: list[Atom], height: float, digit_width: float, read) -> list[list[Atom]]:
-    """The best way to join consecutive atoms into digits (dynamic programming): each digit scores the log of the
-    reader's top probability, less penalties for a digit much shorter than the row (a broken-off stroke), much
+    """The best way to join consecutive atoms into digits (dynamic programming): each digit scores DIGIT_BONUS plus
+    the log of the reader's top probability, less penalties for a digit much shorter than the row (a broken-off stroke), much
     wider than a digit (two read as one), or joining pieces of ink that each stand the row's full height (two
     digits side by side); and each cut through one piece of ink costs CUT_PENALTY."""
     n = len(atoms)
@@ -115,7 +116,7 @@ def _segment(labels: np.ndarray, ink: np.ndarray, atoms: list[Atom], height: flo
         joined = max(0, len({a[0] for a in atoms[i:j] if tall[a[0]]}) - 1)
         penalty = SHORT_PENALTY * ((bottom - top) < SHORT * height) + WIDE_PENALTY * ((right - left) > TOUCHING * digit_width)
         cut = CUT_PENALTY * (i > 0 and atoms[i - 1][0] == atoms[i][0])
-        score[i, j] = float(np.log(max(float(np.max(p)), 1e-6))) - penalty - JOIN_PENALTY * joined - cut
+        score[i, j] = DIGIT_BONUS + float(np.log(max(float(np.max(p)), 1e-6))) - penalty - JOIN_PENALTY * joined - cut
     best, back = np.full(n + 1, -np.inf), np.zeros(n + 1, int)
     best[0] = 0.0
     for j in range(1, n + 1):

@@ -161,7 +161,7 @@ def to_mnist_steps(
             f"image is {w}x{h} pixels, too small to hold a digit; use one at least {MIN_IMAGE_SIDE} pixels on each side"
         )
     original = _working_size(gray)
-    light_ink = ink.ink_is_light(original) != invert
+    light_ink = ink.ink_is_light(original, ink.NUMBER_POLARITY_SIDE if several else ink.POLARITY_SIDE) != invert
     noisy = ink.is_noisy(original)  # a photo: smooth its grain; a drawing or a clean scan: read as is
     page = 1.0 - original if light_ink else original
     big = min(original.shape) >= ink.ADAPTIVE_SIDE  # a photo or a scan, not an MNIST-sized digit

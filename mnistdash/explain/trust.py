@@ -7,7 +7,7 @@ import numpy as np
 
 from mnistdash.config import SEED
 from mnistdash.explain import CAPTUM_METHODS
-from mnistdash.explain.checks import exact_agreement, randomization_per_image, randomized_copy
+from mnistdash.explain.checks import cascade_layers, cascade_per_image, exact_agreement, randomization_per_image, randomized_copy
 from mnistdash.zoo.registry import LINEAR_MODELS, TORCH_CLASSIFIERS
 
 TRUST_KEY = "trust"
@@ -17,6 +17,7 @@ QUICK_SAMPLE = 12  # in a --quick build (tests, smoke runs)
 EXACT_PASS = 0.9
 # ... or when its ranking of the ink pixels changes once the weights are randomized (networks).
 RANDOM_PASS = 0.5
+CASCADE_SAMPLE = 50  # the cascade re-explains every digit once per layer: the first 50 of the sample
 
 
 def sample_indices(n: int, size: int, seed: int = SEED) -> np.ndarray:
@@ -27,7 +28,9 @@ def sample_indices(n: int, size: int, seed: int = SEED) -> np.ndarray:
 def trust_arrays(models: dict, images: np.ndarray, index: np.ndarray, methods=CAPTUM_METHODS) -> dict[str, np.ndarray]:
     """Per model x method x digit scores, for each model's own predicted class on each sampled digit.
 
-    exact_corr / exact_rel_l1: (linear models, methods, N); random_all / random_ink: (networks, methods, N).
+    exact_corr / exact_rel_l1: (linear models, methods, N); random_all / random_ink: (networks, methods, N);
+    cascade_ink: (networks, methods, layers, CASCADE_SAMPLE) the ink rank correlation with each layer re-initialized
+    from the output down, cascade_layers (networks, layers) their names ("" and NaN past a network's last layer).
     """
     x = np.asarray(images[index], np.float32)  # (N, 28, 28)
     linear = [n for n in LINEAR_MODELS if n in models]
@@ -42,11 +45,18 @@ def trust_arrays(models: dict, images: np.ndarray, index: np.ndarray, methods=CA
             exact_corr[i, j], exact_rel[i, j] = scores[m]
     random_all = np.zeros((len(nets), *shape), np.float32)
     random_ink = np.zeros_like(random_all)
+    few = x[:CASCADE_SAMPLE]
+    depth = max((len(cascade_layers(models[n].module)) for n in nets), default=0)
+    cascade = np.full((len(nets), len(methods), depth, len(few)), np.nan, np.float32)  # NaN past a network's layers
+    cascade_names = np.full((len(nets), depth), "", dtype=object)
     for i, name in enumerate(nets):
         targets = models[name].predict_proba(x).argmax(1)
         scores = randomization_per_image(models[name], randomized_copy(models[name]), x, targets, methods)
         for j, m in enumerate(methods):
             random_all[i, j], random_ink[i, j] = scores[m]
+        layers, steps = cascade_per_image(models[name], few, targets[: len(few)], methods)
+        cascade[i, :, : len(layers)] = steps
+        cascade_names[i, : len(layers)] = layers
     return {
         "index": np.asarray(index, np.int64),
         "methods": np.array(methods),
@@ -56,6 +66,8 @@ def trust_arrays(models: dict, images: np.ndarray, index: np.ndarray, methods=CA
         "exact_rel_l1": exact_rel,
         "random_all": random_all,
         "random_ink": random_ink,
+        "cascade_ink": cascade,
+        "cascade_layers": cascade_names.astype(str),
     }
 
 
@@ -103,3 +115,14 @@ def spread_rows(spreads: dict[str, dict[str, float]] | None, this_digit: dict[st
             }
         )
     return rows
+
+
+def cascade_medians(art: dict[str, np.ndarray], model: str) -> tuple[list[str], dict[str, np.ndarray]] | None:
+    """(the layers re-initialized, from the output down; per method the median ink rank correlation at each step),
+    or None when the artifact has no cascade for the network (one built before it existed)."""
+    if "cascade_ink" not in art or model not in list(art["networks"]):
+        return None
+    i = list(art["networks"]).index(model)
+    layers = [str(name) for name in art["cascade_layers"][i] if str(name)]
+    medians = np.median(art["cascade_ink"][i, :, : len(layers)], axis=2)
+    return layers, {str(m): medians[j] for j, m in enumerate(art["methods"])}

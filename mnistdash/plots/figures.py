@@ -391,3 +391,31 @@ def noise_curves(levels: np.ndarray, noisy: np.ndarray, denoised: np.ndarray, mo
         legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),
     )
     return fig
+
+
+def cascade_curves(layers: Sequence[str], medians: dict[str, np.ndarray], labels: dict[str, str], passing: float) -> go.Figure:
+    """Cascading randomization: per method, the median ink rank correlation with the trained network's map as layers
+    are re-initialized from the output down (1 at the left: nothing changed yet), with the passing line dashed."""
+    steps = ["trained"] + [f"+ {name}" for name in layers]
+    fig = go.Figure()
+    for k, (method, values) in enumerate(medians.items()):
+        fig.add_trace(
+            go.Scatter(
+                x=steps,
+                y=[1.0, *np.asarray(values, float)],
+                name=labels.get(method, method),
+                mode="lines+markers",
+                line=dict(color=CLASS_COLOURS[k % len(CLASS_COLOURS)]),
+                hovertemplate="%{x}: %{y:.2f}<extra>" + labels.get(method, method) + "</extra>",
+            )
+        )
+    fig.add_hline(y=passing, line=dict(color="gray", dash="dash"))
+    fig.update_layout(
+        height=440,
+        xaxis_title="layers re-initialized, from the output down",
+        yaxis_title="rank correlation within the ink",
+        yaxis=dict(range=[-0.2, 1.05]),
+        margin=dict(l=0, r=0, t=10, b=0),
+        legend=dict(orientation="h", y=-0.22, yanchor="top", x=0),  # below: above it the toolbar hid a name
+    )
+    return fig

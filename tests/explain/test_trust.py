@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from mnistdash.explain import CAPTUM_METHODS
 from mnistdash.explain.trust import (
@@ -61,7 +62,7 @@ def test_the_committed_artifact():
         s = random_spread(art, model)
         assert all(v["p10"] <= v["median"] <= v["p90"] and 0 <= v["passing"] <= 1 for v in s.values())
     models, methods, shares = passing_shares(art, "random")
-    assert models == list(TORCH_CLASSIFIERS) and shares.shape == (4, 5)
+    assert models == list(TORCH_CLASSIFIERS) and shares.shape == (4, len(CAPTUM_METHODS))
     np.testing.assert_allclose(shares[2, 2], np.mean(art["random_ink"][2, 2] < RANDOM_PASS))
     assert passing_shares(art, "exact")[2][1, 1] == np.mean(art["exact_corr"][1, 1] >= EXACT_PASS)
 
@@ -110,3 +111,50 @@ def test_explain_page_shows_the_spread_beside_this_digit():
     assert len(tables) == 2 and all(t["median"].notna().all() for t in tables)
     assert all(not any("✘" in str(v) or "✔" in str(v) for v in t.to_numpy().ravel()) for t in tables)  # no one-digit verdict
     assert any("the gradient w" in m.value and "w·x" in m.value for m in at.markdown)
+    assert any("Layer by layer." in m.value and "median over 50 digits" in m.value for m in at.markdown)  # the cascade
+
+
+def test_cascaded_copies_lose_one_more_layer_each(committed_models):
+    from mnistdash.explain.checks import cascade_layers, cascaded_copies
+
+    model = committed_models["mlp"]
+    before = {k: v.clone() for k, v in model.module.state_dict().items()}
+    layers = cascade_layers(model.module)
+    assert layers[0] == "head" and len(layers) == sum(isinstance(m, torch.nn.Linear) for m in model.module.modules())
+    copies = cascaded_copies(model)
+    assert [name for name, _ in copies] == layers
+    for k, (_, copy) in enumerate(copies):
+        state = copy.module.state_dict()
+        changed = {n for n in layers if not torch.equal(state[f"{n}.weight"], before[f"{n}.weight"])}
+        assert changed == set(layers[: k + 1])  # the top k + 1 layers re-initialized, the rest as trained
+        if k:  # and the layers above kept the previous step's new weights
+            torch.testing.assert_close(state[f"{layers[0]}.weight"], copies[0][1].module.state_dict()[f"{layers[0]}.weight"])
+    for k, v in model.module.state_dict().items():
+        assert torch.equal(v, before[k]), k  # the shared model is untouched
+
+
+def test_cascade_scores_and_the_committed_cascade(committed_models, test_split):
+    from mnistdash import store
+    from mnistdash.explain.checks import cascade_layers, cascade_per_image
+    from mnistdash.explain.trust import CASCADE_SAMPLE, cascade_medians
+
+    x = test_split.floats()[:3]
+    layers, steps = cascade_per_image(committed_models["mlp"], x, test_split.labels[:3], ("saliency", "input-x-gradient"))
+    assert steps.shape == (2, len(layers), 3) and (np.abs(steps) <= 1).all()
+    art = store.load_artifact(TRUST_KEY)
+    assert art["cascade_ink"].shape[:2] == (len(TORCH_CLASSIFIERS), len(CAPTUM_METHODS))
+    assert art["cascade_ink"].shape[3] == CASCADE_SAMPLE
+    for model in TORCH_CLASSIFIERS:
+        layers, medians = cascade_medians(art, model)
+        assert layers == cascade_layers(committed_models[model].module)
+        # with every layer re-initialized, saliency's map no longer ranks the ink as the trained network's did
+        assert medians["saliency"][-1] < RANDOM_PASS, (model, medians["saliency"])
+    assert cascade_medians({k: v for k, v in art.items() if k != "cascade_ink"}, "mlp") is None  # an older artifact
+
+
+def test_the_cascade_figure_draws_each_method_from_one_down():
+    from mnistdash.plots.figures import cascade_curves
+
+    fig = cascade_curves(["head", "body.1"], {"saliency": np.array([0.1, 0.0]), "lrp": np.array([0.7, 0.3])}, {"lrp": "LRP"}, 0.5)
+    assert [t.name for t in fig.data] == ["saliency", "LRP"]
+    assert list(fig.data[1].x) == ["trained", "+ head", "+ body.1"] and list(fig.data[1].y) == [1.0, 0.7, 0.3]

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from mnistdash.explain import CAPTUM_METHODS, METHODS, has_gradients
+from mnistdash.explain import CAPTUM_METHODS, METHODS, has_gradients, methods_for
 from mnistdash.explain.checks import completeness_row, linear_sums
 from mnistdash.plots.figures import symmetric_range
 from mnistdash.ui.explain import trust
@@ -15,6 +15,8 @@ from mnistdash.ui.explain.attributions import test_attribution, test_ig
 from mnistdash.ui.zoom import zoomable_mosaic
 from mnistdash.zoo import registry
 from mnistdash.zoo.registry import LINEAR_MODELS, TORCH_CLASSIFIERS
+
+DEFAULT_METHODS = ["saliency", "input-x-gradient", "integrated-gradients", "occlusion"]  # shown before a click
 
 
 def linear_section(models: dict, index, image: np.ndarray, probs: dict, second: dict, chosen) -> list[str]:
@@ -66,7 +68,7 @@ def network_section(models: dict, index, probs: dict, second: dict) -> None:
         "Methods",
         list(CAPTUM_METHODS),
         selection_mode="multi",
-        default=[m for m in CAPTUM_METHODS if m != "smoothgrad"],  # SmoothGrad is one click away; it costs 16 backward passes
+        default=DEFAULT_METHODS,  # the others are one click away: SmoothGrad and GradientSHAP cost 16 backward passes
         format_func=lambda m: METHODS[m].label,
         key="explain_methods",
     )
@@ -75,10 +77,11 @@ def network_section(models: dict, index, probs: dict, second: dict) -> None:
         for n in nets:
             pred, other = int(probs[n].argmax()), second[n]
             for m in methods:
-                if m != "occlusion" and not has_gradients(models[n]):  # an imported graph onnxruntime runs: no gradients
+                if m not in methods_for(models[n]):  # an imported graph: no gradients, or a layer LRP has no rule for
                     maps.append(np.zeros((28, 28), np.float32))
                     raws.append(np.zeros((28, 28), np.float32))
-                    titles.append(f"{n} · {METHODS[m].label}: needs gradients, see occlusion")
+                    need = "needs gradients" if not has_gradients(models[n]) else "a layer it has no rule for"
+                    titles.append(f"{n} · {METHODS[m].label}: {need}, see occlusion")
                     title = f"{n} → {pred}"
                     continue
                 if which == "predicted class":

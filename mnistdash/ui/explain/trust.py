@@ -11,11 +11,13 @@ from mnistdash.explain.trust import (
     EXACT_PASS,
     RANDOM_PASS,
     TRUST_KEY,
+    cascade_medians,
     exact_spread,
     passing_shares,
     random_spread,
     spread_rows,
 )
+from mnistdash.plots.figures import cascade_curves
 from mnistdash.ui import cache
 from mnistdash.ui.explain.attributions import exact_scores, randomization_scores
 
@@ -97,3 +99,20 @@ def randomization_table(nets: list[str], index: int, probs: dict[str, np.ndarray
     if art is not None:
         st.caption(f"Share of the {sample} where the map changes (ink correlation below {RANDOM_PASS}), every network:")
         st.dataframe(_shares(art, "random"), width="stretch")
+        cascade_chart(art, model)
+
+
+def cascade_chart(art: dict, model: str) -> None:
+    """The cascade: layers re-initialized one at a time from the output down, each method's median over the sample."""
+    got = cascade_medians(art, model)
+    if got is None:
+        st.caption(f"No cascading randomization for {model} in the artifact; rebuild it with `mnistdash trust`.")
+        return
+    layers, medians = got
+    st.markdown(
+        f"**Layer by layer.** The same check with {model}'s layers re-initialized one at a time, from the output down "
+        f"(cascading randomization, Adebayo et al. 2018), median over {art['cascade_ink'].shape[-1]} digits. A map that "
+        "follows the model falls as soon as the top layer is scrambled; one that stays high shows the digit, not "
+        "what the network learned."
+    )
+    st.plotly_chart(cascade_curves(layers, medians, LABELS, RANDOM_PASS), key=f"cascade_{model}")

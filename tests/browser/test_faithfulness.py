@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from mnistdash.explain import CAPTUM_METHODS, methods_for
+from mnistdash.zoo import load
 from tests.browser.harness import assert_no_errors, open_page
 
 pytestmark = pytest.mark.browser
@@ -34,9 +36,10 @@ def test_the_deletion_strip_shows_ink_going_and_the_leaderboard(page, server):
     open_page(page, server, "Explain?digit=247&model=cnn", "How far to trust each map")
     pictures = page.locator(STRIP)
     pictures.first.wait_for(timeout=60_000)
-    assert pictures.count() == 4 * 6  # five methods and the random map, at 0, 10, 20 and 50% removed
+    rows = len(methods_for(load("cnn"))) + 1  # every method the cnn is offered and the random map
+    assert pictures.count() == 4 * rows  # each at 0, 10, 20 and 50% removed
     inks = []
-    for row in range(6):
+    for row in range(rows):
         shots = []
         for k in range(4):
             pic = pictures.nth(4 * row + k)
@@ -50,9 +53,9 @@ def test_the_deletion_strip_shows_ink_going_and_the_leaderboard(page, server):
     table = page.locator("table", has=page.locator(STRIP)).first
     text = table.inner_text()
     assert "random map" in text and "SRG, this digit" in text, text[:300]
-    probs = np.array([float(v) for v in re.findall(r"p = ([0-9.]+)", text)]).reshape(6, 4)  # the last row: random
+    probs = np.array([float(v) for v in re.findall(r"p = ([0-9.]+)", text)]).reshape(rows, 4)  # the last row: random
     assert (probs[:, 0] == probs[0, 0]).all()  # nothing removed: the same digit in every row
-    assert probs[:5, 1].mean() < probs[5, 1], probs  # 10% removed by a map hurts more than 10% at random
+    assert probs[:-1, 1].mean() < probs[-1, 1], probs  # 10% removed by a map hurts more than 10% at random
     # the leaderboard itself: a dataframe (canvas) with its column headers, and the checker table below it
     heading = page.get_by_role("heading", name="How far to trust each map, measured")
     heading.scroll_into_view_if_needed()
@@ -74,8 +77,9 @@ def test_the_deletion_strip_shows_ink_going_and_the_leaderboard(page, server):
     cells = [
         (r, c) for r in _runs((np.abs(rgb - 255).sum(-1) > 6).mean(1)) for c in _runs((np.abs(rgb - 255).sum(-1) > 6).mean(0))
     ]
-    assert len(cells) == 2 * 5, cells  # two marked digits x five methods, each map drawn on its own square
-    for (r0, r1), (c0, c1) in cells[1:3] + cells[6:8]:  # input x gradient and integrated gradients, both digits
+    n = len(CAPTUM_METHODS)
+    assert len(cells) == 2 * n, cells  # two marked digits x every method, each map drawn on its own square
+    for (r0, r1), (c0, c1) in cells[1:3] + cells[n + 1 : n + 3]:  # input x gradient and integrated gradients, both digits
         cell = rgb[r0:r1, c0:c1]
         red = (
             (cell[..., 0] > 90) & (cell[..., 0] - cell[..., 2] > 50) & (cell[..., 1] < 40)

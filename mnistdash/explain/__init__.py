@@ -66,11 +66,14 @@ class Method:
         self.model = model
         self.module = as_torch(model)
 
+    @staticmethod
+    def applies(model) -> bool:
+        """Whether this method explains `model` (methods_for lists those that do): gradients are needed."""
+        return has_gradients(model)
+
     def attribute(self, images: np.ndarray, targets) -> np.ndarray:
-        if not has_gradients(self.model) and not isinstance(self, OcclusionMethod):
-            return OcclusionMethod(self.model).attribute(images, targets)  # a graph run outside torch: no gradients
-        if isinstance(self, LRPMethod) and not lrp_covers(self.model):
-            return OcclusionMethod(self.model).attribute(images, targets)  # a layer the rules do not cover
+        if not self.applies(self.model):  # a graph run outside torch, or a layer LRP has no rule for: occlusion's map
+            return OcclusionMethod(self.model).attribute(images, targets)
         x = torch.from_numpy(np.stack([model_input(self.model, im) for im in np.asarray(images, np.float32)]))
         targets = [int(t) for t in np.atleast_1d(targets)]
         out = []
@@ -90,9 +93,13 @@ class Exact(Method):
     label = "exact w*x (linear only)"
 
     def __init__(self, model):
-        if not isinstance(model, LinearModel):
+        if not self.applies(model):
             raise TypeError("the exact decomposition exists for linear models only")
         super().__init__(model)
+
+    @staticmethod
+    def applies(model) -> bool:
+        return isinstance(model, LinearModel)
 
     def _attribute(self, x, targets):
         return x.reshape(len(x), -1) * self.module.weight[targets]
@@ -211,7 +218,7 @@ class LRPMethod(Method):
     zennit is the field's library for LRP, but it imports torchvision when it is imported, and torchvision's wheel
     cannot be installed beside the CPU build of torch this project pins (it requires a CUDA build of several GB);
     Captum's LRP implements the same rules. A network with a layer these rules do not cover (an imported graph's
-    own operations) is not offered LRP (`lrp_covers`)."""
+    own operations) is not offered LRP (`applies`)."""
 
     label = "LRP (epsilon, gamma)"
     epsilon, gamma = 0.25, 0.25
@@ -219,6 +226,11 @@ class LRPMethod(Method):
     def __init__(self, model):
         super().__init__(model)
         self.module = copy.deepcopy(self.module)  # rules are attached to the layers: not to the shared model's
+
+    @staticmethod
+    def applies(model) -> bool:
+        """Whether every layer of the model has an LRP rule here (the built-in networks and linear models do)."""
+        return has_gradients(model) and all(isinstance(m, LRP_LAYERS) for m in _leaves(as_torch(model)))
 
     def _attach_rules(self) -> None:
         for layer in _leaves(self.module):
@@ -261,16 +273,15 @@ def _leaves(module: nn.Module) -> list[nn.Module]:
 LRP_LAYERS = (LinearTorch, nn.Conv2d, nn.Linear, nn.BatchNorm1d, nn.BatchNorm2d, nn.Flatten, nn.Dropout, nn.ReLU, nn.MaxPool2d)
 
 
-def lrp_covers(model) -> bool:
-    """Whether every layer of the model has an LRP rule here (the built-in networks and linear models do)."""
-    return has_gradients(model) and all(isinstance(m, LRP_LAYERS) for m in _leaves(as_torch(model)))
-
-
 class OcclusionMethod(Method):
     """Change in the logit when a 4x4 patch is blacked out (stride 2): forward passes only, so the
     convnet runs them in bf16 where the processor has it (the maps match fp32 to ~1e-2)."""
 
     label = "occlusion 4x4"
+
+    @staticmethod
+    def applies(model) -> bool:
+        return True  # forward passes only: any classifier, an onnxruntime graph included
 
     def _attribute(self, x, targets):
         fast = isinstance(self.model, TorchClassifier) and self.model.use_bf16
@@ -299,8 +310,4 @@ def methods_for(model) -> list[str]:
     """The methods that explain `model`: exact w*x and every Captum method for a linear model, the Captum methods
     for a network with gradients (built-in or a converted ONNX graph; LRP where its rules cover every layer),
     occlusion alone for a graph onnxruntime runs."""
-    if isinstance(model, LinearModel):
-        return list(METHODS)
-    if not has_gradients(model):
-        return ["occlusion"]
-    return [m for m in CAPTUM_METHODS if m != "lrp" or lrp_covers(model)]
+    return [name for name, method in METHODS.items() if method.applies(model)]

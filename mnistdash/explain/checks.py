@@ -68,14 +68,19 @@ def cascade_per_image(
     """(the layers, from the output down; Spearman rank correlation of |map| within the ink, trained against each
     cascade step, (methods, layers, N)), NaN (a constant map) -> 0."""
     copies = cascaded_copies(model, seed)
-    ink = np.asarray(images) > 0
     out = np.zeros((len(methods), len(copies), len(images)), np.float64)
     for i, name in enumerate(methods):
         a = np.abs(METHODS[name](model).attribute(images, targets))
         for k, (_, randomized) in enumerate(copies):
-            b = np.abs(METHODS[name](randomized).attribute(images, targets))
-            out[i, k] = np.nan_to_num([spearmanr(x[m], y[m])[0] for x, y, m in zip(a, b, ink)])
+            out[i, k] = _ink_rank(a, np.abs(METHODS[name](randomized).attribute(images, targets)), images)
     return [name for name, _ in copies], out
+
+
+def _ink_rank(a: np.ndarray, b: np.ndarray, images: np.ndarray) -> np.ndarray:
+    """(N,) Spearman rank correlation of two sets of maps within each image's ink (NaN, a constant map, -> 0)."""
+    return np.nan_to_num(
+        np.asarray([spearmanr(x[im > 0], y[im > 0])[0] for x, y, im in zip(a, b, np.asarray(images))], np.float64)
+    )
 
 
 def randomization_per_image(
@@ -88,8 +93,7 @@ def randomization_per_image(
         a = np.abs(METHODS[name](model).attribute(images, targets))
         b = np.abs(METHODS[name](randomized).attribute(images, targets))
         every = [spearmanr(x.ravel(), y.ravel())[0] for x, y in zip(a, b)]
-        ink = [spearmanr(x[im > 0], y[im > 0])[0] for x, y, im in zip(a, b, np.asarray(images))]
-        out[name] = (np.nan_to_num(np.asarray(every, np.float64)), np.nan_to_num(np.asarray(ink, np.float64)))
+        out[name] = (np.nan_to_num(np.asarray(every, np.float64)), _ink_rank(a, b, images))
     return out
 
 

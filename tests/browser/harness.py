@@ -123,6 +123,21 @@ def settled(page, script: str = PAGE_SHAPE, interval: float = 150, timeout: floa
     return before
 
 
+def steady_screenshot(page, locator, tries: int = 5) -> bytes:
+    """`locator`'s picture once the page has settled: a script rerun can replace the figure while Playwright waits
+    for it to hold still ("not attached to the DOM"), so settle and take it again, up to `tries` times."""
+    from playwright.sync_api import Error
+
+    for attempt in range(tries):
+        settled(page)
+        try:
+            return locator.screenshot(timeout=15_000)
+        except Error:
+            if attempt == tries - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 def assert_no_errors(page):
     exc = page.get_by_test_id("stException")
     assert exc.count() == 0, exc.first.inner_text()

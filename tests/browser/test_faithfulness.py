@@ -13,7 +13,7 @@ from PIL import Image
 
 from mnistdash.explain import CAPTUM_METHODS, methods_for
 from mnistdash.zoo import load
-from tests.browser.harness import assert_no_errors, open_page
+from tests.browser.harness import assert_no_errors, open_page, steady_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +64,7 @@ def test_the_deletion_strip_shows_ink_going_and_the_leaderboard(page, server):
     board = next(frames.nth(i) for i in range(frames.count()) if frames.nth(i).bounding_box()["y"] > top)
     board.scroll_into_view_if_needed()
     assert board.bounding_box()["height"] > 200
-    grey = np.asarray(Image.open(io.BytesIO(board.screenshot())).convert("L"))
+    grey = np.asarray(Image.open(io.BytesIO(steady_screenshot(page, board))).convert("L"))
     assert (grey < 128).mean() > 0.005  # its numbers are drawn (a canvas: no text to read from the page)
     assert page.get_by_text("Checking the checkers on the exact answer").count() == 1
     # the planted shortcut, on the same page: the copy's maps drawn, and the mark's corner red in the gradient maps
@@ -73,7 +73,7 @@ def test_the_deletion_strip_shows_ink_going_and_the_leaderboard(page, server):
     page.get_by_text("cnn-shortcut reads 100% of other digits as 7").or_(page.get_by_text("mlp-shortcut reads")).first.wait_for()
     maps = page.locator(".st-key-shortcut_maps").first
     maps.scroll_into_view_if_needed()
-    rgb = np.asarray(Image.open(io.BytesIO(maps.screenshot())).convert("RGB"), np.float32)
+    rgb = np.asarray(Image.open(io.BytesIO(steady_screenshot(page, maps))).convert("RGB"), np.float32)
     cells = [
         (r, c) for r in _runs((np.abs(rgb - 255).sum(-1) > 6).mean(1)) for c in _runs((np.abs(rgb - 255).sum(-1) > 6).mean(0))
     ]

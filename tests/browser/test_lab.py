@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.harness import assert_no_errors, open_page, settled, wait_idle
+from tests.browser.harness import assert_no_errors, open_page, steady_screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 TITLE = "How can a linear model read handwriting?"
@@ -49,9 +49,9 @@ def test_moving_the_path_slider_changes_the_maps(page, server):
     open_page(page, server, "Linear_lab", TITLE)
     maps = page.locator("[data-testid='stTabPanel']:visible .js-plotly-plot").first
     maps.wait_for(timeout=60_000)
-    settled(page)  # a second script run can redraw the figure just after it first shows (a screenshot then fails)
+    before_png = steady_screenshot(page, maps)  # a second script run can redraw the figure just after it first shows
     caption = page.get_by_text(re.compile(r"^λ = "))
-    before_text, before_png = caption.inner_text(), maps.screenshot()
+    before_text = caption.inner_text()
     thumb = page.get_by_role("slider").first  # the path slider: the other tabs' sliders are hidden
     thumb.focus()
     for _ in range(3):
@@ -63,5 +63,5 @@ def test_moving_the_path_slider_changes_the_maps(page, server):
     )
     wait_idle(page)
     assert caption.inner_text() != before_text
-    assert maps.screenshot() != before_png
+    assert steady_screenshot(page, maps) != before_png
     assert_no_errors(page)

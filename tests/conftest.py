@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-from pathlib import Path
 
-import numpy as np
-import pytest
-import torch
+# One thread for every library in the test processes and the processes they start (servers, the command line,
+# training): two workers on two cores, each with a second thread, ran single tests up to 24 times slower.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "MNISTDASH_TRAIN_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
 
 torch.set_num_threads(1)
 # The review store of every test (and of every server a browser test starts) is a throwaway SQLite file.
@@ -42,26 +48,49 @@ def shared_dir(tmp_path_factory) -> Path:
 
 
 def built_once(tmp_path_factory, name: str, build) -> Path:
-    """`build(folder)` run once per test run, whichever worker asks first; the others wait for it and reuse it."""
-    from filelock import FileLock
+    """`build(folder)` run once per test run, whichever process asks first (tests/prebuild.py); the others wait for
+    it and reuse it."""
+    from tests.prebuild import build_once
 
-    root = shared_dir(tmp_path_factory)
-    target = root / name
-    with FileLock(str(root / f"{name}.lock")):
-        if not (root / f"{name}.built").exists():
-            shutil.rmtree(target, ignore_errors=True)
-            build(target)
-            (root / f"{name}.built").touch()
-    return target
+    return build_once(shared_dir(tmp_path_factory), name, build)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--prebuild", action="store_true", help="train the shared stores in the background from the start")
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own, which gives the run its temporary folder
+def pytest_configure(config):
+    """With --prebuild, the run's first process (not an xdist worker) starts tests/prebuild.py in the background."""
+    if not config.getoption("prebuild") or os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    import subprocess
+    import sys
+
+    root = config._tmp_path_factory.getbasetemp()  # the workers' shared folder: xdist gives each a folder inside it
+    log = open(root / "prebuild.log", "w")  # noqa: SIM115 - closed in pytest_unconfigure
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.prebuild", str(root)], cwd=Path(__file__).parents[1], stdout=log, stderr=log
+    )
+    config._prebuild = (proc, log)
+
+
+def pytest_unconfigure(config):
+    proc, log = getattr(config, "_prebuild", (None, None))
+    if proc is not None:
+        if proc.poll() is None:  # the run ended first (a failure with -x, a run of a few tests): stop it
+            proc.kill()
+        proc.wait()
+        log.close()
 
 
 @pytest.fixture(scope="session")
 def quick_store(tmp_path_factory):
     """A full model store trained with --quick (2,000 digits, one epoch), built once per run (shared by the workers).
     Tests read it; one that damages a store takes `store_copy`."""
-    from mnistdash.jobs.train import train_all
+    from tests.prebuild import quick_models
 
-    return built_once(tmp_path_factory, "quick-models", lambda root: train_all(quick=True, models_dir=root))
+    return built_once(tmp_path_factory, "quick-models", quick_models)
 
 
 @pytest.fixture
@@ -90,6 +119,7 @@ def digit_png(image: np.ndarray, path, invert: bool = False, size: int | None = 
 # or build large seeded sets; and any test that needs the quick-trained store (87 s to build).
 SLOW_MODULES = ("test_cli.py", "test_train.py", "test_reviews_durability.py", "test_families.py", "test_onnx_import.py")
 SLOW_FIXTURES = {"quick_store", "store_copy", "batch", "photos"}
+SHARED_STORES = {"quick_store", "store_copy", "shapes_server"}  # fixtures that wait for a store of tests/prebuild.py
 SLOW_TESTS = {  # single tests of 7 s or more (measured on 2 cores), most of them the command line
     "test_predict_json_carries_the_verdict",
     "test_cnn_survives_the_denoise_pages_noise",
@@ -108,6 +138,10 @@ def pytest_collection_modifyitems(items):
         cli = "_cli" in name or name.startswith("test_cli")  # the command line: every call loads the store
         if item.path.name in SLOW_MODULES or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or cli or name in SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
+    # The modules that read the trained stores run last, so that tests/prebuild.py has trained them by then (with
+    # `--no-loadscope-reorder`, pytest-xdist hands out the modules in this order, as `make test` runs it).
+    late = {item.path for item in items if SHARED_STORES & set(getattr(item, "fixturenames", ()))}
+    items.sort(key=lambda item: item.path in late)
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -48,6 +48,7 @@ FAITHFULNESS_KEY = "faithfulness"
 FRACTIONS = np.linspace(0.0, 1.0, 21)  # shares of the 784 pixels removed or inserted at each step of a curve
 RADIUS = 0.05  # max-sensitivity: uniform noise of at most this much per pixel (pixels on [0, 1])
 SENSITIVITY_SAMPLES = 8
+DIGITS, QUICK_DIGITS = (1000, 100), (10, 3)  # test digits scored, and of them for max-sensitivity: full, quick builds
 SUBSETS, SUBSET_PIXELS = 50, 78  # faithfulness correlation: 50 random subsets of 10% of the pixels per digit
 RANDOM = "random"  # a seeded random map, scored beside the methods: what knowing nothing scores
 EXACT = "exact"
@@ -285,8 +286,8 @@ def leaderboard_arrays(models: dict, test: Split, n: int, sensitivity_digits: in
 
 
 def build_faithfulness(models: dict, test: Split, models_dir: str | Path | None = None, quick: bool = False) -> float:
-    """Score every method on every classifier (1,000 test digits; 20 in a quick build) and save the artifact."""
-    n, sensitivity = (20, 5) if quick else (1000, 100)
+    """Score every method on every classifier (1,000 test digits; 10 in a quick build) and save the artifact."""
+    n, sensitivity = QUICK_DIGITS if quick else DIGITS
     tqdm.write(f"faithfulness over {n} test digits ({sensitivity} for max-sensitivity) ...")
     start = time.perf_counter()
     arrays = leaderboard_arrays(models, test, n, sensitivity)

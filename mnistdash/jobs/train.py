@@ -134,11 +134,21 @@ def train_all(
     seed: int = SEED,
 ) -> dict[str, dict[str, Any]]:
     """Train the named models (all by default), save them, then rebuild the precomputed artifacts
-    (and the Linear lab's when it is named, "lab", or when everything is built; "ood" alone: only the digit score)."""
+    (and the Linear lab's when it is named, "lab", or when everything is built; "ood" alone: only the digit score).
+    Torch runs on `train_threads()` meanwhile; the caller's thread count comes back afterwards (a test process's,
+    a notebook's)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(train_threads())
+    try:
+        return _train_all(only, quick, data_dir, models_dir, seed)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _train_all(only, quick, data_dir, models_dir, seed) -> dict[str, dict[str, Any]]:
     from mnistdash.jobs.artifacts import build_artifacts
     from mnistdash.lab.build import build_lab
 
-    torch.set_num_threads(train_threads())
     names = [n for n in only if n not in PSEUDO_TARGETS] if only else list(BUILTIN_MODELS)
     if not only or "shortcut" in only:  # the planted-shortcut copies are models too, built with their artifact
         names += list(SHORTCUT_MODELS)

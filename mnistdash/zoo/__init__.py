@@ -12,6 +12,7 @@ _FROM = {
     "load": "loading",
     "load_all": "loading",
     "SPECS": "base",
+    "BATCH": "base",
     "FAMILIES": "base",
     "TorchClassifier": "base",
     "TorchDenoiser": "base",

@@ -64,7 +64,12 @@ def frozen(module: nn.Module) -> nn.Module:
     return module
 
 
-def run_batched(fn, x: np.ndarray, batch: int = 2000, bf16: bool = False) -> np.ndarray:
+# Digits per forward pass. 128 keeps a conv layer's activations in cache: the cnn reads the 10,000 test digits in
+# 5.2 s on one thread against 9-11 s in batches of 2,000, with the same logits to the bit (bench/batch_size.py).
+BATCH = 128
+
+
+def run_batched(fn, x: np.ndarray, batch: int = BATCH, bf16: bool = False) -> np.ndarray:
     """fn over (N, ...) float inputs in batches, without gradients, as one float32 array."""
     xt = torch.from_numpy(np.require(x, np.float32, ["C", "W"]))  # a copy only if x is read-only
     with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
@@ -91,7 +96,7 @@ class TorchClassifier:
         self.module = frozen(module)
         self.use_bf16 = use_bf16 and bf16_available()
 
-    def logits(self, x: np.ndarray, batch: int = 2000) -> np.ndarray:
+    def logits(self, x: np.ndarray, batch: int = BATCH) -> np.ndarray:
         """(N, 28, 28) floats in [0, 1] -> (N, 10) logits (float32)."""
         return run_batched(self.module, x, batch, self.use_bf16)
 
@@ -127,7 +132,7 @@ class TorchDenoiser:
         self.name = name
         self.module = frozen(module)
 
-    def denoise(self, x: np.ndarray, batch: int = 2000) -> np.ndarray:
+    def denoise(self, x: np.ndarray, batch: int = BATCH) -> np.ndarray:
         return run_batched(self.module, x, batch)
 
 

@@ -3,28 +3,20 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
-from mnistdash.config import ROOT
 from tests.browser.harness import Server, assert_no_errors, open_page, wait_idle
-from tests.synthetic import NAMES, write_dataset
+from tests.conftest import built_once
+from tests.prebuild import shapes
+from tests.synthetic import NAMES
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def shapes_server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("other")
-    data, models = write_dataset(root / "shapes"), root / "models"
-    env = {**os.environ, "MNISTDASH_DATA_DIR": str(data), "MNISTDASH_MODELS_DIR": str(models)}
-    subprocess.run(
-        [sys.executable, "-m", "mnistdash.jobs.cli", "train", "--quick"], cwd=ROOT, env=env, check=True, capture_output=True
-    )
-    srv = Server(env={"MNISTDASH_DATA_DIR": str(data), "MNISTDASH_MODELS_DIR": str(models)})
+    root = built_once(tmp_path_factory, "shapes", shapes)  # `mnistdash train --quick` on the shapes, once per run
+    srv = Server(env={"MNISTDASH_DATA_DIR": str(root / "shapes"), "MNISTDASH_MODELS_DIR": str(root / "models")})
     yield srv
     srv.stop()
 

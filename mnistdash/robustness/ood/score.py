@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mnistdash.config import SEED
-from mnistdash.zoo import run_batched
+from mnistdash.zoo import BATCH, run_batched
 
 NEEDS = ("cnn", "denoiser")  # the models the score reads
 FEATURES = ("the cnn's dense layer", "the denoiser's reconstruction error", "the distance to training digits")
@@ -36,7 +36,7 @@ FIT_PER_KIND = 300
 def cnn_features(cnn, x: np.ndarray) -> np.ndarray:
     """(N, 28, 28) -> (N, 128) the cnn's dense layer after its ReLU, unit length."""
     module = cnn.module
-    h = run_batched(lambda t: module.head[:4](module.features(t.unsqueeze(1))), x, 2000, cnn.use_bf16)
+    h = run_batched(lambda t: module.head[:4](module.features(t.unsqueeze(1))), x, BATCH, cnn.use_bf16)
     return h / (np.linalg.norm(h, axis=1, keepdims=True) + 1e-8)
 
 

@@ -12,7 +12,7 @@ from mnistdash.zoo.registry import LINEAR_MODELS, TORCH_CLASSIFIERS
 
 TRUST_KEY = "trust"
 SAMPLE = 200  # test digits in a full build
-QUICK_SAMPLE = 12  # in a --quick build (tests, smoke runs)
+QUICK_SAMPLE = 6  # in a --quick build (tests, smoke runs): the cascade re-explains each once per layer
 # A method passes on a digit when its map correlates with w*x at least this much (linear models) ...
 EXACT_PASS = 0.9
 # ... or when its ranking of the ink pixels changes once the weights are randomized (networks).

@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--data-dir", type=Path, default=None, help="a folder of IDX or Kannada-MNIST npz files")
 
     tr = sub.add_parser("trust", help="rebuild only the trust tables' artifact (method checks over 200 test digits)")
-    tr.add_argument("--quick", action="store_true", help="12 digits: for tests and smoke runs")
+    tr.add_argument("--quick", action="store_true", help="6 digits: for tests and smoke runs")
 
     e = sub.add_parser("evaluate", help="recompute every model's test accuracy from the data")
     e.add_argument("--json", action="store_true")

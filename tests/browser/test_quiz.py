@@ -65,9 +65,11 @@ def test_answering_faster_than_a_person_is_refused(page, server):
     # Six different answers in one burst. Presses of one key that reach a busy server together merge into one
     # (Streamlit keeps a button's trigger once per rerun), and presses spread out reach a loaded server more than
     # a second apart; either way the server saw fewer or slower answers than were given (failed 1 CI run in 3).
-    # A loaded server can still see a burst spread out: up to four bursts, until it refuses one.
+    # Up to three bursts, until the server refuses one. A server loaded enough to take under 3 answers a second
+    # may refuse none; what must hold either way is that a burst is not all counted. The refusal itself, clock
+    # held: tests/ui/test_pages.py::test_quiz_refuses_a_third_answer_within_a_second.
     pressed = 0
-    for _ in range(4):
+    for _ in range(3):
         for key in "123456":
             page.keyboard.press(key)
         pressed += 6
@@ -76,7 +78,6 @@ def test_answering_faster_than_a_person_is_refused(page, server):
             break
         except PlaywrightTimeout:
             wait_idle(page)
-    page.get_by_text("Slow down").wait_for(timeout=10_000)
     wait_idle(page)  # the refusal can show before the rest of the rerun has drawn the round's next digit
     shown = re.search(r"Digit (\d+) of 20", page.locator("body").inner_text())
     counted = int(shown.group(1)) - 1 if shown else 20

@@ -213,3 +213,26 @@ def test_adversarial_opens_on_an_attack_that_flips_the_attacked_model():
     cnn = table.set_index("model").loc["cnn"]
     assert cnn["changed?"] == "changed" and cnn["reads"] != cnn["clean reading"]
     assert not at.info or all("still reads" not in i.value for i in at.info)
+
+
+def test_quiz_refuses_a_third_answer_within_a_second(monkeypatch):
+    """The quiz's throttle on the page, with the clock held: two answers in one second are counted, the third is
+    refused with the one-line "Slow down", and one a second later is counted again. (In a browser the server's own
+    pace decides how close answers arrive: tests/browser/test_quiz.py presses bursts.)"""
+    from types import SimpleNamespace
+
+    from mnistdash.ui.people import quiz
+
+    clock = [100.0]
+    monkeypatch.setattr(quiz, "time", SimpleNamespace(monotonic=lambda: clock[0]))  # the page's clock only
+    at = run_page("pages/9_You_vs_the_models.py")
+    at.button(key="quiz_start").click().run()
+    assert any("Digit 1 of 20" in m.value for m in at.markdown), [m.value for m in at.markdown][:5]
+    for key, step in (("quiz_key_1", 0.3), ("quiz_key_2", 0.3), ("quiz_key_3", 0.3)):
+        clock[0] += step
+        at.button(key=key).click().run()
+    assert len(at.session_state[quiz._STATE]["answers"]) == 2
+    assert any(w.value.startswith("Slow down") for w in at.warning), [w.value for w in at.warning]
+    clock[0] += 1.0
+    at.button(key="quiz_key_4").click().run()
+    assert len(at.session_state[quiz._STATE]["answers"]) == 3 and not at.warning

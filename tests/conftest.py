@@ -67,11 +67,11 @@ def pytest_configure(config):
     import subprocess
     import sys
 
+    from tests.prebuild import ROOT
+
     root = config._tmp_path_factory.getbasetemp()  # the workers' shared folder: xdist gives each a folder inside it
     log = open(root / "prebuild.log", "w")  # noqa: SIM115 - closed in pytest_unconfigure
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.prebuild", str(root)], cwd=Path(__file__).parents[1], stdout=log, stderr=log
-    )
+    proc = subprocess.Popen([sys.executable, "-m", "tests.prebuild", str(root)], cwd=ROOT, stdout=log, stderr=log)
     config._prebuild = (proc, log)
 
 

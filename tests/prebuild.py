@@ -1,10 +1,10 @@
 """The stores a test run trains once and shares: the quick-trained model store on MNIST, and another dataset
-(ten shapes with class names; its folder names it) with its own quick store. Each is built by whichever process asks first, under a
-file lock in the run's shared folder; the others wait for it and reuse it.
+(ten shapes with class names; its folder names it) with its own quick store. Each is built by whichever process
+asks first, under a file lock in the run's shared folder; the others wait for it and reuse it.
 
 `make test` passes `--prebuild` (tests/conftest.py): pytest then starts this module in the background as it starts,
-so both stores are trained while the workers run the browser tests, instead of one worker training while the
-other waits on the lock. Alone: python -m tests.prebuild FOLDER
+so both stores are trained while the workers run the browser tests (at a lower priority than the tests' servers,
+whose pages time out when they are starved), instead of one worker training while the other waits on the lock. Alone: python -m tests.prebuild FOLDER
 """
 
 from __future__ import annotations
@@ -80,5 +80,6 @@ def main(root: Path) -> None:
 if __name__ == "__main__":
     import torch
 
+    os.nice(10)  # the browser tests' servers run first; this takes the time they spend waiting on pages
     torch.set_num_threads(1)
     main(Path(sys.argv[1]))

@@ -44,10 +44,9 @@ postgres:
 # Two workers keep the cores about 60% busy (the browser tests wait on pages); four kept them busy (11 min against
 # 15) but made three browser tests race their pages in a fresh-clone CI run: `make test PYTEST_WORKERS=4` to try.
 PYTEST_WORKERS ?= 2
-# --prebuild: the two quick-trained stores the tests share are trained in the background from the start, and the
-# modules that read them run last (tests/conftest.py orders them; --no-loadscope-reorder keeps that order).
+# --prebuild: the two quick-trained stores the tests share are trained in the background from the start.
 test: setup browser postgres
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --prebuild
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --prebuild
 
 # The inner loop: no browser, no PostgreSQL, nothing that trains (markers in pyproject.toml).
 test-fast: setup

@@ -119,7 +119,6 @@ def digit_png(image: np.ndarray, path, invert: bool = False, size: int | None = 
 # or build large seeded sets; and any test that needs the quick-trained store (87 s to build).
 SLOW_MODULES = ("test_cli.py", "test_train.py", "test_reviews_durability.py", "test_families.py", "test_onnx_import.py")
 SLOW_FIXTURES = {"quick_store", "store_copy", "batch", "photos"}
-SHARED_STORES = {"quick_store", "store_copy", "shapes_server"}  # fixtures that wait for a store of tests/prebuild.py
 SLOW_TESTS = {  # single tests of 7 s or more (measured on 2 cores), most of them the command line
     "test_predict_json_carries_the_verdict",
     "test_cnn_survives_the_denoise_pages_noise",
@@ -138,10 +137,6 @@ def pytest_collection_modifyitems(items):
         cli = "_cli" in name or name.startswith("test_cli")  # the command line: every call loads the store
         if item.path.name in SLOW_MODULES or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or cli or name in SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
-    # The modules that read the trained stores run last, so that tests/prebuild.py has trained them by then (with
-    # `--no-loadscope-reorder`, pytest-xdist hands out the modules in this order, as `make test` runs it).
-    late = {item.path for item in items if SHARED_STORES & set(getattr(item, "fixturenames", ()))}
-    items.sort(key=lambda item: item.path in late)
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -3,8 +3,8 @@
 asks first, under a file lock in the run's shared folder; the others wait for it and reuse it.
 
 `make test` passes `--prebuild` (tests/conftest.py): pytest then starts this module in the background as it starts,
-so both stores are trained while the workers run the browser tests (at a lower priority than the tests' servers,
-whose pages time out when they are starved), instead of one worker training while the other waits on the lock. Alone: python -m tests.prebuild FOLDER
+so both stores are trained while the workers run other tests (at a lower priority than the tests and their
+servers, whose pages time out when they are starved), instead of one worker training while the other waits. Alone: python -m tests.prebuild FOLDER
 """
 
 from __future__ import annotations

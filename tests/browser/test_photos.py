@@ -46,5 +46,10 @@ def test_upload_a_photo_shows_its_steps_and_reads_it(page, server, tmp_path):
     assert errors.count() == 0 or "\n" not in errors.first.inner_text().strip()
     page.get_by_text("Invert", exact=True).click()
     page.get_by_text("Ink: dark on light").wait_for(timeout=60_000)
+    page.wait_for_function(  # the answers are drawn after the ink line: wait for the cnn's to read the label again
+        "re => [...document.querySelectorAll(\"[data-testid='stMarkdownContainer']\")].some(e => new RegExp(re).test(e.innerText))",
+        arg=rf"cnn\s*{photo.label}\b",
+        timeout=60_000,
+    )
     wait_idle(page)
-    assert re.search(rf"cnn\s*{photo.label}\b", _answers(page))
+    assert re.search(rf"cnn\s*{photo.label}\b", _answers(page)), _answers(page)

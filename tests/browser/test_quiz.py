@@ -48,8 +48,13 @@ def test_play_a_round_then_another_session_sees_it_and_a_reload_keeps_the_score(
     assert parse_qs(urlparse(other.url).query)["who"][0] != who  # a new person
     expect(other.locator(".st-key-quiz_crowd tbody tr")).to_have_count(len(answered), timeout=60_000)
     seen = crowd_rows(other)
-    assert set(seen) == set(answered), "the first person's answers are not in the crowd counts"
-    assert all(seen[d][2] == answered[d][2] for d in seen)
+    # A new person sees the 20 most answered digits (ties by index). Digits that other tests on this worker's server
+    # answered earlier share those places: up to 5 of them may push out this round's highest indices.
+    both = set(seen) & set(answered)
+    assert len(both) >= len(answered) - 5, "the first person's answers are not in the crowd counts"
+    missing = {int(d) for d in set(answered) - both}
+    assert all(d > max(int(k) for k in both) for d in missing), (missing, sorted(both))  # pushed out by index only
+    assert all(seen[d][2] == answered[d][2] for d in both)
     other.context.close()
 
     page.reload()

@@ -8,7 +8,7 @@ from mnistdash.ui import cache, url, widgets
 from mnistdash.ui.explain import sections as explain_views
 from mnistdash.ui.explain.attributions import test_attribution
 from mnistdash.ui.explain.compare import chosen_class, comparison_picker
-from mnistdash.ui.explain.faithfulness import digit_section, leaderboard_section
+from mnistdash.ui.explain.faithfulness import digit_section
 from mnistdash.ui.explain.shortcut import shortcut_section
 from mnistdash.zoo import registry
 
@@ -68,5 +68,7 @@ linear = explain_views.linear_section(models, index, image, probs, second, chose
 explain_views.network_section(models, index, probs, second)
 explain_views.trust_section(models, linear, index, probs)
 digit_section(focus, index, focus_pred)
-leaderboard_section(focus)
+st.page_link(
+    "pages/10_Trust_the_maps.py", label="Which map to trust, every method scored on every model: Trust the maps", icon="⚖️"
+)
 shortcut_section()

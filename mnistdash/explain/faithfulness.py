@@ -21,13 +21,21 @@ The metrics, each per digit, then a mean with a 95% bootstrap interval over the 
   E(x)|| / ||E(x)||, over a few copies x' of the digit with uniform noise of at most `RADIUS` per pixel. Lower:
   steadier.
 
-Removed pixels take MNIST's background (0); the digit is what a person sees, and a 0 pixel is paper. ROAD's
-noisy linear imputation is not computed here (yet).
+- ROAD (Rong et al., ICML 2022, "RemOve And Debias"; Quantus' `ROAD`): the same two deletion orders, but each
+  removed pixel is filled in from its neighbours (noisy linear imputation) instead of set to 0, so the image
+  does not leave the data's distribution and the removed pixels' shape does not tell the model the answer; the
+  least-relevant-first probability minus the most-relevant-first one, averaged over 10%-90% removed (on
+  `ROAD_DIGITS` of the digits: a sparse solve per picture). A random map scores about 0; higher: better.
 
-Implemented here from the papers rather than through Quantus: its package pulls OpenCV and matplotlib into the
-dashboard's environment for six formulas of a few lines, and its perturbation metrics run one model call per
-step and digit where these run the whole batch of steps at once. tests/explain/test_faithfulness.py checks each
-formula against a closed form.
+Removed pixels take MNIST's background (0) in the other curves; the digit is what a person sees, and a 0 pixel is
+paper.
+
+Implemented here from the papers rather than through Quantus: its package pulls OpenCV (about 290 MB) and
+matplotlib into the dashboard's environment for seven formulas of a few lines, and its perturbation metrics run
+one model call per step and digit (ROAD: one sparse solve per picture) where these run the whole batch of steps
+at once. Quantus is a test dependency instead: tests/explain/test_quantus.py checks every metric here against
+Quantus' implementation on a fixture (insertion AUC, which Quantus lacks, against a closed form in
+tests/explain/test_faithfulness.py, beside closed-form checks of the others).
 """
 
 from __future__ import annotations
@@ -49,6 +57,10 @@ FRACTIONS = np.linspace(0.0, 1.0, 21)  # shares of the 784 pixels removed or ins
 RADIUS = 0.05  # max-sensitivity: uniform noise of at most this much per pixel (pixels on [0, 1])
 SENSITIVITY_SAMPLES = 8
 DIGITS, QUICK_DIGITS = (1000, 100), (10, 3)  # test digits scored, and of them for max-sensitivity: full, quick builds
+IMPORTED_DIGITS = (100, 20, 20)  # an imported model, scored when it is imported: digits, of them for max-sensitivity, ROAD
+ROAD_DIGITS = (100, 3)  # of those, scored by ROAD (a sparse linear solve per picture): full, quick builds
+ROAD_SHARES = np.linspace(0.1, 0.9, 9)  # shares of the pixels removed at each ROAD step
+ROAD_NOISE = 0.01  # the imputation's noise (Rong et al. and Quantus' default)
 SUBSETS, SUBSET_PIXELS = 50, 78  # faithfulness correlation: 50 random subsets of 10% of the pixels per digit
 RANDOM = "random"  # a seeded random map, scored beside the methods: what knowing nothing scores
 EXACT = "exact"
@@ -75,6 +87,11 @@ METRICS = {
         "Take away random handfuls of pixels: the more of the map's total they held, the more the model's answer "
         "should drop. The correlation of the two, about 0 for a random map, 1 at best; higher is better.",
     ),
+    "ROAD": (
+        +1,
+        "Like SRG, but each removed pixel is painted over from its neighbours instead of blanked, so the model "
+        "cannot tell from the hole's shape what was there: about 0 for a random map, higher is better.",
+    ),
     "sparseness": (
         0,
         "How few pixels carry the map (Gini index, 0 to 1). Higher is easier to read, not more truthful: "
@@ -85,7 +102,7 @@ METRICS = {
         f"How much the map changes when every pixel is nudged by at most {RADIUS:g}: lower is steadier.",
     ),
 }
-FAITHFUL = ("deletion AUC", "insertion AUC", "SRG", "faithfulness correlation")  # the exact answer should win these
+FAITHFUL = ("deletion AUC", "insertion AUC", "SRG", "faithfulness correlation", "ROAD")  # the exact answer should win these
 TIE = 1e-4  # scores closer than this rank equal
 
 
@@ -146,6 +163,82 @@ def removed(digit: np.ndarray, attribution: np.ndarray, shares=STRIP) -> np.ndar
     rank_of = ranks(attribution[None])[0]
     flat = np.asarray(digit, np.float32).reshape(-1)
     return np.stack([np.where(rank_of < round(f * 784), 0.0, flat) for f in shares]).reshape(-1, 28, 28).astype(np.float32)
+
+
+# Noisy linear imputation's stencil (Rong et al. 2022): each removed pixel is the weighted mean of its eight
+# neighbours, the four beside it weighing 1/6 and the four on its corners 1/12.
+_OFFSETS = (
+    (-1, -1, 1 / 12),
+    (-1, 0, 1 / 6),
+    (-1, 1, 1 / 12),
+    (0, -1, 1 / 6),
+    (0, 1, 1 / 6),
+    (1, -1, 1 / 12),
+    (1, 0, 1 / 6),
+    (1, 1, 1 / 12),
+)
+
+
+def impute(images: np.ndarray, remove: np.ndarray, noise: float = ROAD_NOISE, seed: int = SEED) -> np.ndarray:
+    """(N, 28, 28) images with the pixels where `remove` (N, 784) is True filled in by noisy linear imputation:
+    each removed pixel solves "I am the weighted mean of my neighbours inside the frame" (kept neighbours give
+    their value), then Gaussian noise of `noise` is added to it. Quantus' `noisy_linear_imputation` builds and
+    solves one system per image in a Python loop; this stacks every image's system into one sparse solve (the
+    same equations: tests/explain/test_quantus.py compares the two)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.linalg import spsolve
+
+    n, side = len(images), images.shape[-1]
+    flat = np.asarray(images, np.float64).reshape(n, -1)
+    remove = np.asarray(remove, bool).reshape(n, -1)
+    pixels = side * side
+    rows, cols = np.divmod(np.arange(pixels), side)
+    base = (np.arange(n) * pixels)[:, None]  # each image's first unknown
+    r_idx, c_idx, vals = [], [], []
+    total = np.zeros(pixels)
+    for dr, dc, w in _OFFSETS:
+        inside = (rows + dr >= 0) & (rows + dr < side) & (cols + dc >= 0) & (cols + dc < side)
+        total += w * inside
+        src = np.flatnonzero(inside)
+        dst = (rows[src] + dr) * side + cols[src] + dc
+        hit = remove[:, src]  # (N, S): a removed pixel's equation takes this neighbour
+        r_idx.append((base + src)[hit])
+        c_idx.append((base + dst)[hit])
+        vals.append(np.full(int(hit.sum()), -w))
+    r_idx.append(np.arange(n * pixels))
+    c_idx.append(np.arange(n * pixels))
+    vals.append(np.where(remove, total[None], 1.0).ravel())  # a kept pixel's equation: itself = its value
+    a = coo_matrix((np.concatenate(vals), (np.concatenate(r_idx), np.concatenate(c_idx))), shape=(n * pixels,) * 2)
+    b = np.where(remove, 0.0, flat).ravel()
+    # the images' own pixel order keeps each system banded (neighbours lie within a row of each other): solving in
+    # that order is about twice as fast as letting SuperLU reorder it
+    solved = spsolve(a.tocsc(), b, permc_spec="NATURAL").reshape(n, pixels)
+    solved += np.where(remove, noise * np.random.default_rng(seed).standard_normal(solved.shape), 0.0)
+    return solved.reshape(images.shape).astype(np.float32)
+
+
+def road_pictures(digits: np.ndarray, attribution: np.ndarray, shares=ROAD_SHARES, noise: float = ROAD_NOISE) -> np.ndarray:
+    """(N, len(shares), 2, 28, 28): each digit with the most relevant ([:, :, 0]) and the least relevant
+    ([:, :, 1]) share of its pixels filled in by noisy linear imputation, for each share."""
+    rank_of = ranks(attribution)
+    counts = np.round(np.asarray(shares) * rank_of.shape[1]).astype(int)
+    pictures = []
+    for c in counts:
+        pictures.append(impute(digits, rank_of < c, noise))  # most relevant first
+        pictures.append(impute(digits, rank_of >= rank_of.shape[1] - c, noise))  # least relevant first
+    return np.stack(pictures, 1).reshape(len(digits), len(counts), 2, *np.shape(digits)[1:])
+
+
+def road(model, digits: np.ndarray, targets: np.ndarray, attribution: np.ndarray, shares=ROAD_SHARES) -> np.ndarray:
+    """(N,) ROAD per digit: the target's probability with the least relevant share of the pixels imputed minus
+    with the most relevant share imputed, averaged over `shares`; every picture of a digit in one model call."""
+    n = len(digits)
+    if n == 0:
+        return np.zeros(0)
+    pictures = road_pictures(digits, attribution, shares)
+    probs = model.predict_proba(pictures.reshape(-1, 28, 28)).reshape(n, len(shares), 2, -1)
+    p = probs[np.arange(n), :, :, np.asarray(targets)]  # (N, steps, 2)
+    return (p[:, :, 1] - p[:, :, 0]).mean(1)
 
 
 def area(curve: np.ndarray) -> np.ndarray:
@@ -237,8 +330,11 @@ def explainers(model) -> dict:
     return out
 
 
-def score(model, digits: np.ndarray, targets: np.ndarray, sensitivity_digits: int) -> dict[str, dict[str, np.ndarray]]:
-    """method -> metric -> per-digit values (max-sensitivity on the first `sensitivity_digits` digits only)."""
+def score(
+    model, digits: np.ndarray, targets: np.ndarray, sensitivity_digits: int, road_digits: int
+) -> dict[str, dict[str, np.ndarray]]:
+    """method -> metric -> per-digit values (max-sensitivity and ROAD on the first `sensitivity_digits` and
+    `road_digits` digits only)."""
     out = {}
     masks = subsets()
     fall = drops(model, digits, targets, masks)  # the same for every method
@@ -250,18 +346,22 @@ def score(model, digits: np.ndarray, targets: np.ndarray, sensitivity_digits: in
             "insertion AUC": area(c["insertion"]),
             "SRG": area(c["lerf"]) - area(c["morf"]),
             "faithfulness correlation": faithfulness_correlation(maps, fall, masks),
+            "ROAD": road(model, digits[:road_digits], targets[:road_digits], maps[:road_digits]),
             "sparseness": sparseness(maps),
             "max-sensitivity": max_sensitivity(explain, digits[:sensitivity_digits], targets[:sensitivity_digits]),
         }
     return out
 
 
-def leaderboard_arrays(models: dict, test: Split, n: int, sensitivity_digits: int, seed: int = SEED) -> dict:
+def leaderboard_arrays(
+    models: dict, test: Split, n: int, sensitivity_digits: int, road_digits: int, seed: int = SEED, names=None
+) -> dict:
     """The artifact: models x methods x metrics means and 95% intervals over `n` seeded test digits, each explained
-    for the class its model reads; NaN where a method does not explain a model."""
+    for the class its model reads; NaN where a method does not explain a model. `names`: the models scored (by
+    default every built-in classifier in `models`)."""
     from mnistdash.explain import METHODS  # torch and Captum: only where maps are made, not to read the artifact
 
-    names = [m for m in BUILTIN_CLASSIFIERS if m in models]
+    names = [m for m in BUILTIN_CLASSIFIERS if m in models] if names is None else list(names)
     methods = [EXACT] + [m for m in METHODS if m != "exact"] + [RANDOM]
     index = np.sort(np.random.default_rng(seed).choice(len(test), min(n, len(test)), replace=False))
     digits = test.floats()[index]
@@ -269,7 +369,7 @@ def leaderboard_arrays(models: dict, test: Split, n: int, sensitivity_digits: in
     value, low, high = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)
     for i, name in enumerate(tqdm(names, desc="faithfulness", unit="model")):
         targets = models[name].predict_proba(digits).argmax(1)
-        for method, metrics in score(models[name], digits, targets, sensitivity_digits).items():
+        for method, metrics in score(models[name], digits, targets, sensitivity_digits, road_digits).items():
             j = methods.index(method)
             for k, metric in enumerate(METRICS):
                 value[i, j, k], low[i, j, k], high[i, j, k] = bootstrap(metrics[metric], seed=seed)
@@ -282,15 +382,16 @@ def leaderboard_arrays(models: dict, test: Split, n: int, sensitivity_digits: in
         "high": high,
         "index": index,
         "sensitivity_digits": np.array(sensitivity_digits),
+        "road_digits": np.array(road_digits),
     }
 
 
 def build_faithfulness(models: dict, test: Split, models_dir: str | Path | None = None, quick: bool = False) -> float:
     """Score every method on every classifier (1,000 test digits; 10 in a quick build) and save the artifact."""
-    n, sensitivity = QUICK_DIGITS if quick else DIGITS
-    tqdm.write(f"faithfulness over {n} test digits ({sensitivity} for max-sensitivity) ...")
+    (n, sensitivity), road_digits = QUICK_DIGITS if quick else DIGITS, ROAD_DIGITS[quick]
+    tqdm.write(f"faithfulness over {n} test digits ({sensitivity} for max-sensitivity, {road_digits} for ROAD) ...")
     start = time.perf_counter()
-    arrays = leaderboard_arrays(models, test, n, sensitivity)
+    arrays = leaderboard_arrays(models, test, n, sensitivity, road_digits)
     seconds = time.perf_counter() - start
     store.save_artifact(FAITHFULNESS_KEY, arrays, models_dir, digits=n, build_seconds=round(seconds, 1))
     return seconds
@@ -387,5 +488,39 @@ def agreement(arrays: dict) -> tuple[list[str], np.ndarray]:
     return metrics, np.divide(tau, counted, out=np.full_like(tau, np.nan), where=counted > 0)
 
 
+def imported_key(name: str) -> str:
+    """The artifact that holds an imported model's own rows of the leaderboard."""
+    return f"{FAITHFULNESS_KEY}-{name}"
+
+
+def build_imported(name: str, model, test: Split, models_dir: str | Path | None = None) -> float:
+    """Score every method that explains an imported model (IMPORTED_DIGITS) and save its rows beside the store's
+    leaderboard; returns the seconds it took. `mnistdash import-model` calls it after the import."""
+    n, sensitivity, road_digits = IMPORTED_DIGITS
+    start = time.perf_counter()
+    arrays = leaderboard_arrays({name: model}, test, n, sensitivity, road_digits, names=[name])
+    seconds = time.perf_counter() - start
+    store.save_artifact(imported_key(name), arrays, models_dir, digits=n, build_seconds=round(seconds, 1))
+    return seconds
+
+
 def load(models_dir: str | Path | None = None) -> dict:
-    return store.load_artifact(FAITHFULNESS_KEY, models_dir)
+    """The leaderboard: the built-in classifiers' artifact, then the rows of every imported model still in the store
+    that was scored when imported (an unreadable or outdated one is left out: the rest still shows). `digits`: how
+    many test digits each model's row is over."""
+    arrays = dict(store.load_artifact(FAITHFULNESS_KEY, models_dir))
+    arrays["digits"] = np.full(len(arrays["models"]), len(arrays["index"]))
+    manifest = store.read_manifest(models_dir)
+    for name, entry in manifest.get("models", {}).items():
+        if not entry.get("imported") or imported_key(name) not in manifest.get("artifacts", {}):
+            continue
+        try:
+            extra = store.load_artifact(imported_key(name), models_dir)
+        except store.StoreError:
+            continue
+        if any(list(extra[k]) != list(arrays[k]) for k in ("methods", "metrics")):
+            continue  # scored under other methods or metrics than the leaderboard's
+        for k in ("models", "value", "low", "high"):
+            arrays[k] = np.concatenate([arrays[k], extra[k]])
+        arrays["digits"] = np.append(arrays["digits"], len(extra["index"]))
+    return arrays

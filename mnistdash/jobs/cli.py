@@ -283,7 +283,10 @@ def _faithfulness(args) -> int:
     best = fa.best(arrays)
     metrics = [str(m) for m in arrays["metrics"]]
     n = len(arrays["index"])
-    print(f"over {n:,} test digits (max-sensitivity: {int(arrays['sensitivity_digits'])}); mean [95% interval]; * best")
+    print(
+        f"over {n:,} test digits (max-sensitivity: {int(arrays['sensitivity_digits'])}, ROAD: "
+        f"{int(arrays['road_digits'])}); mean [95% interval]; * best"
+    )
     for model in map(str, arrays["models"]):
         print(f"\n{model}")
         print(f"  {'method':<22}" + "".join(f"{m:>26}" for m in metrics))
@@ -375,6 +378,27 @@ def _attack(args) -> int:
     return 0
 
 
+def _score_imported(args) -> int:
+    """After an import: the new model's rows of the faithfulness leaderboard (every method that explains it, over
+    the first IMPORTED_DIGITS test digits), so that it is ranked beside the built-in ones."""
+    from mnistdash.data import load_split
+    from mnistdash.explain import faithfulness as fa
+    from mnistdash.zoo import load
+
+    models_dir = getattr(args, "models_dir", None)
+    model = load(args.name, models_dir)
+    try:
+        seconds = fa.build_imported(args.name, model, load_split("test", args.data_dir), models_dir)
+    except (RuntimeError, ValueError) as exc:  # the import stands; only its leaderboard rows are missing
+        print(f"mnistdash: {args.name} imported, but its maps could not be scored for the leaderboard: {exc}", file=sys.stderr)
+        return 0
+    print(
+        f"scored its maps for the faithfulness leaderboard over {fa.IMPORTED_DIGITS[0]} test digits in {seconds:.1f} s "
+        "(`mnistdash faithfulness`, and the Explain page)"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from mnistdash.data import DataError
     from mnistdash.images.preprocess import ImageError
@@ -402,7 +426,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("import-model", "export-model", "remove-model"):
             from mnistdash.zoo.onnx.cli import run as onnx_models
 
-            return onnx_models(args)
+            code = onnx_models(args)
+            return _score_imported(args) if code == 0 and args.command == "import-model" else code
         handler = {**handlers, "attack": _attack}[args.command]
         return handler(args)
     except (UsageError, ImageError, DataError, StoreError, StoreUnavailable, OnnxRefused) as exc:

@@ -139,6 +139,17 @@ def manifest() -> dict:
 
 
 @st.cache_resource
+def leaderboard() -> dict[str, np.ndarray] | str:
+    """The faithfulness leaderboard, imported models' rows included, or the one-line reason it cannot be loaded."""
+    from mnistdash.explain import faithfulness
+
+    try:
+        return faithfulness.load()
+    except store.StoreError as exc:
+        return str(exc)
+
+
+@st.cache_resource
 def artifact(key: str) -> dict[str, np.ndarray] | str:
     """The arrays of one artifact, or the one-line reason it cannot be loaded."""
     try:

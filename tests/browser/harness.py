@@ -26,6 +26,7 @@ PAGES = [
     ("Linear_lab", "How can a linear model read handwriting?"),
     ("Adversarial", "reading of the adversarial digit"),
     ("You_vs_the_models", "Start a round"),
+    ("Trust_the_maps", "Checking the checkers on the exact answer"),
 ]
 CHROMIUM_ARGS = [
     "--headless",

@@ -11,6 +11,9 @@ import torch
 from torch import nn
 
 from mnistdash.config import MODELS_DIR
+from mnistdash.data import load_split
+from mnistdash.explain import faithfulness as fa
+from mnistdash.zoo import load
 from mnistdash.zoo.onnx.importer import export_model, import_model
 from tests.browser.harness import Server, assert_no_errors, canvas_box, open_page, stroke, wait_idle
 
@@ -36,6 +39,7 @@ def byo_server(tmp_path_factory):
         dynamo=False,
     )
     import_model(root.parent / "gelu.onnx", "my-gelu", "an untrained GELU net", models_dir=root)
+    fa.build_imported("my-mlp", load("my-mlp", root), load_split("test"), root)  # what `mnistdash import-model` adds
     srv = Server(env={"MNISTDASH_MODELS_DIR": str(root)})
     yield srv
     srv.stop()
@@ -56,6 +60,15 @@ def test_explain_shows_the_imported_models_and_how_each_is_explained(page, byo_s
     page.get_by_text("Imported model my-mlp: explained by Captum on the graph converted to torch").wait_for(timeout=90_000)
     page.get_by_text("Imported model my-gelu: explained by occlusion with onnxruntime").wait_for(timeout=90_000)
     page.get_by_text(re.compile(r"my-mlp → \d")).first.wait_for(timeout=60_000)  # its maps' grid comes after the captions
+    wait_idle(page)
+    assert_no_errors(page)
+
+
+def test_the_faithfulness_leaderboard_ranks_the_imported_model(page, byo_server):
+    open_page(page, byo_server, "Trust_the_maps?model=my-mlp", "Checking the checkers on the exact answer")
+    page.get_by_text(f"my-mlp over {fa.IMPORTED_DIGITS[0]}").wait_for(timeout=90_000)  # scored at import, over fewer digits
+    verdict = page.get_by_text(re.compile(r"On my-mlp, .+ is the most faithful of the methods here by SRG"))
+    verdict.wait_for(timeout=60_000)  # its rows are on the board: the best of them is named
     wait_idle(page)
     assert_no_errors(page)
 

@@ -1,6 +1,7 @@
-"""The faithfulness sections of the Explain page in a real browser: this digit's deletion strip, checked by its
+"""The faithfulness sections in a real browser: on the Explain page this digit's deletion strip, checked by its
 pixels (each row loses ink as pixels are removed, and the map-driven rows lose the model's answer faster than the
-random map), and the leaderboard's table drawn."""
+random map) and the planted shortcut's maps; on the Trust the maps page the leaderboard drawn and sorted by a
+click on a column."""
 
 from __future__ import annotations
 
@@ -32,8 +33,8 @@ def _ink(png: bytes) -> float:
     return float((grey > 128).mean())
 
 
-def test_the_deletion_strip_shows_ink_going_and_the_leaderboard(page, server):
-    open_page(page, server, "Explain?digit=247&model=cnn", "How far to trust each map")
+def test_the_deletion_strip_shows_ink_going_and_the_planted_shortcut(page, server):
+    open_page(page, server, "Explain?digit=247&model=cnn", "This digit, pixels removed in each map")
     pictures = page.locator(STRIP)
     pictures.first.wait_for(timeout=60_000)
     rows = len(methods_for(load("cnn"))) + 1  # every method the cnn is offered and the random map
@@ -56,17 +57,7 @@ def test_the_deletion_strip_shows_ink_going_and_the_leaderboard(page, server):
     probs = np.array([float(v) for v in re.findall(r"p = ([0-9.]+)", text)]).reshape(rows, 4)  # the last row: random
     assert (probs[:, 0] == probs[0, 0]).all()  # nothing removed: the same digit in every row
     assert probs[:-1, 1].mean() < probs[-1, 1], probs  # 10% removed by a map hurts more than 10% at random
-    # the leaderboard itself: a dataframe (canvas) with its column headers, and the checker table below it
-    heading = page.get_by_role("heading", name="How far to trust each map, measured")
-    heading.scroll_into_view_if_needed()
-    top = heading.bounding_box()["y"]
-    frames = page.locator("[data-testid='stDataFrame']")
-    board = next(frames.nth(i) for i in range(frames.count()) if frames.nth(i).bounding_box()["y"] > top)
-    board.scroll_into_view_if_needed()
-    assert board.bounding_box()["height"] > 200
-    grey = np.asarray(Image.open(io.BytesIO(steady_screenshot(page, board))).convert("L"))
-    assert (grey < 128).mean() > 0.005  # its numbers are drawn (a canvas: no text to read from the page)
-    assert page.get_by_text("Checking the checkers on the exact answer").count() == 1
+    page.get_by_role("link", name="Trust the maps").first.wait_for()  # the leaderboard has a page of its own
     # the planted shortcut, on the same page: the copy's maps drawn, and the mark's corner red in the gradient maps
     heading = page.get_by_role("heading", name="A planted shortcut: which maps tell the truth")
     heading.scroll_into_view_if_needed()
@@ -87,4 +78,47 @@ def test_the_deletion_strip_shows_ink_going_and_the_leaderboard(page, server):
         ys, xs = np.nonzero(red)
         assert len(ys) > 0
         assert ys.min() > 0.8 * (r1 - r0) and xs.min() > 0.8 * (c1 - c0), (ys.min(), xs.min())  # only on the mark
+    assert_no_errors(page)
+
+
+def _column(board, name: str) -> list[float]:
+    """The values of one column in the rows the table shows, read from the grid's accessible copy of its cells
+    (the canvas has no text)."""
+    heads = board.locator("[role=columnheader]")
+    names = [heads.nth(i).inner_text().strip().lstrip("↑↓ ") for i in range(heads.count())]  # a sorted one: "↑ SRG"
+    assert name in names, repr(names)
+    k = names.index(name)
+    rows = board.locator("[role=row]:has([role=gridcell])")
+    return [float(rows.nth(i).locator("[role=gridcell]").nth(k).inner_text()) for i in range(min(rows.count(), 8))]
+
+
+def test_clicking_a_column_sorts_the_leaderboard(page, server):
+    from mnistdash.explain import faithfulness as fa
+    from mnistdash.ui.explain.faithfulness import WIDTHS
+
+    srg = [r["value"] for r in fa.rows(fa.load()) if r["metric"] == "SRG"]
+    open_page(page, server, "Trust_the_maps?model=cnn", "Checking the checkers on the exact answer")
+    board = page.locator("[data-testid='stDataFrame']").filter(has=page.locator("[role=columnheader]", has_text="SRG 95%"))
+    board.wait_for(timeout=60_000)
+    board.scroll_into_view_if_needed()
+    assert _column(board, "SRG")[:2] != [min(srg), min(srg)]  # as built: by model, not by SRG
+    assert board.bounding_box()["height"] > 200
+    grey = np.asarray(Image.open(io.BytesIO(steady_screenshot(page, board))).convert("L"))
+    assert (grey < 128).mean() > 0.005  # its numbers are drawn on the canvas
+    assert page.get_by_text("On cnn, ").first.is_visible()  # the verdict for the model named in the link
+    box = board.bounding_box()
+    x = WIDTHS["model"] + WIDTHS["method"] + 2 * (WIDTHS["metric"] + WIDTHS["interval"]) + WIDTHS["metric"] / 3
+    for order, expected in (("ascending", min(srg)), ("descending", max(srg))):  # a click, then a second click
+        page.mouse.click(box["x"] + x, box["y"] + 17)  # the SRG header's label
+        expect_first = round(expected, 3)
+        for _ in range(50):
+            shown = _column(board, "SRG")
+            if shown and round(shown[0], 3) == expect_first:
+                break
+            page.wait_for_timeout(200)
+        assert round(shown[0], 3) == expect_first, (order, shown)
+        arrow = "↑" if order == "ascending" else "↓"
+        assert board.locator("[role=columnheader]", has_text=f"{arrow} SRG").count() == 1  # the header says so
+        steps = np.diff(shown)
+        assert (steps >= -1e-9).all() if order == "ascending" else (steps <= 1e-9).all(), (order, shown)
     assert_no_errors(page)

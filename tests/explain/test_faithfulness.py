@@ -103,6 +103,32 @@ def test_max_sensitivity_of_a_constant_map_is_zero_and_of_the_input_is_bounded(t
     assert (moved > 0).all() and (moved <= bound + 1e-6).all()
 
 
+def test_imputation_restores_a_linear_ramp_and_keeps_every_other_pixel():
+    """The stencil's weights are symmetric, so a plane is its own weighted mean of neighbours: pixels removed from
+    the inside of a ramp come back exactly (without noise), the pixels kept stay as they were, and the noise has
+    the asked size."""
+    r, c = np.indices((28, 28))
+    ramp = (0.02 * r + 0.01 * c + 0.1).astype(np.float32)[None]
+    remove = np.zeros((1, 28, 28), bool)
+    remove[0, 5:20, 8:22] = True
+    remove[0, 22, 3] = True
+    out = fa.impute(ramp, remove.reshape(1, -1), noise=0.0)
+    assert np.abs(out - ramp).max() < 1e-5
+    noisy = fa.impute(ramp, remove.reshape(1, -1), noise=0.01)
+    assert (noisy[~remove] == ramp[~remove]).all()
+    assert np.std(noisy[remove] - ramp[remove]) == pytest.approx(0.01, rel=0.2)
+
+
+def test_road_is_about_zero_for_a_random_map_and_positive_for_the_exact_one(known, test_split):
+    model, digits, targets, exact = known
+    exact_road = fa.road(model, digits[:10], targets[:10], exact[:10])
+    assert (exact_road > 0).all() and exact_road.mean() > 0.1, exact_road
+    many = test_split.floats()[:200]
+    random = fa.road(model, many, np.zeros(len(many), int), fa.random_map(many))
+    mean, low, high = fa.bootstrap(random)
+    assert abs(mean) < 0.02, (mean, low, high)
+
+
 def test_bootstrap_interval_holds_the_mean_and_narrows_with_more_digits():
     rng = np.random.default_rng(3)
     small, large = fa.bootstrap(rng.normal(0.5, 0.2, 50)), fa.bootstrap(rng.normal(0.5, 0.2, 2000))
@@ -159,10 +185,10 @@ def test_cli_without_the_artifact_is_one_line(tmp_path):
     assert out.returncode == 2 and len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
 
 
-def test_explain_page_shows_the_leaderboard_sortable_with_a_verdict(committed):
+def test_trust_page_shows_the_leaderboard_sortable_with_a_verdict(committed):
     from tests.ui.test_pages import run_page
 
-    at = run_page("pages/2_Explain.py")
+    at = run_page("pages/10_Trust_the_maps.py")
     assert not at.exception, [e.message for e in at.exception]
     assert any(h.value == "How far to trust each map, measured" for h in at.header)
     board = next(d.value for d in at.dataframe if "best at" in d.value.columns)
@@ -195,3 +221,36 @@ def test_explain_page_shows_this_digits_deletion_strip_per_method():
         first.add(ps[0])
     assert len(first) == 1 and first.pop() > 0.5  # nothing removed yet: the model's own probability, in every row
     assert any(f"is the most faithful of the {len(methods) - 1} methods here" in m.value for m in at.markdown)
+
+
+def test_an_imported_model_joins_the_leaderboard_and_leaves_with_it(committed, tmp_path):
+    """`import-model` scores the new model's maps (every method that explains it, and the random map) over
+    IMPORTED_DIGITS test digits; `faithfulness` lists them beside the built-in rows, which stay as they were;
+    `remove-model` takes them away with the model."""
+    import shutil
+
+    from mnistdash.config import MODELS_DIR
+    from mnistdash.explain import methods_for
+    from mnistdash.zoo import load
+
+    root = tmp_path / "models"
+    shutil.copytree(MODELS_DIR, root)
+    onnx = tmp_path / "lr.onnx"
+    assert run("export-model", "logreg-multinomial", "--onnx", str(onnx), "--models-dir", str(root)).returncode == 0
+    out = run("import-model", str(onnx), "--name", "my-lr", "--models-dir", str(root))
+    assert out.returncode == 0, out.stderr
+    assert f"scored its maps for the faithfulness leaderboard over {fa.IMPORTED_DIGITS[0]} test digits" in out.stdout
+    rows = json.loads(run("faithfulness", "--json", "--models-dir", str(root)).stdout)
+    assert [r for r in rows if r["model"] != "my-lr"] == fa.rows(committed)
+    mine = [r for r in rows if r["model"] == "my-lr"]
+    expected = {fa.EXACT if m == "exact" else m for m in methods_for(load("my-lr", root))} | {fa.RANDOM}
+    assert {r["method"] for r in mine} == expected
+    assert len(mine) == len(expected) * len(fa.METRICS)
+    srg = {r["method"]: r["value"] for r in mine if r["metric"] == "SRG"}
+    assert abs(srg[fa.RANDOM]) < 0.1 and max(srg.values()) > 0.3, srg
+    board = fa.load(root)
+    assert int(board["digits"][list(board["models"]).index("my-lr")]) == fa.IMPORTED_DIGITS[0]
+    assert run("remove-model", "my-lr", "--models-dir", str(root)).returncode == 0
+    rows = json.loads(run("faithfulness", "--json", "--models-dir", str(root)).stdout)
+    assert "my-lr" not in {r["model"] for r in rows}
+    assert not [f for f in (root / "artifacts").iterdir() if "my-lr" in f.name]

@@ -29,6 +29,9 @@ from mnistdash.zoo.onnx.check import OnnxRefused
 from mnistdash.zoo.registry import BUILTIN_CLASSIFIERS, RESERVED
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+# An imported model's artifacts: its probabilities (written here) and its rows of the faithfulness leaderboard
+# (mnistdash.explain.faithfulness.build_imported, run by `mnistdash import-model` after the import).
+ARTIFACTS = ("probs-{}", "faithfulness-{}")
 # Names the app uses for other things: a model called so would shadow them.
 _RESERVED = RESERVED
 
@@ -99,6 +102,7 @@ def import_model(
     files = {f"{name}/{f}": store.sha256(folder / f) for f in ("model.onnx", "config.json", "metrics.json")}
     params = int(sum(int(np.prod(t.dims)) for t in model.graph.initializer))
     entry = {"config": config, "files": files, "params": params, "imported": True, "n_train": 0, **metrics}
+    _drop_artifacts(name, root, keep=f"probs-{name}")  # a replaced model's leaderboard rows are not this one's
     store.save_artifact(f"probs-{name}", {k: v.astype(np.float16) for k, v in probs.items()}, root)
     store.update_manifest("models", name, entry, root)
     return {**entry, "seconds": time.perf_counter() - start}
@@ -119,10 +123,18 @@ def remove_model(name: str, models_dir: Path | None = None) -> None:
     if entry.get("config", {}).get("family") != "onnx":
         raise OnnxRefused(f"{name!r} is a built-in model; only imported models can be removed")
     del manifest["models"][name]
-    artifact = manifest.get("artifacts", {}).pop(f"probs-{name}", None)
     store.write_manifest(manifest, root)
     shutil.rmtree(root / name, ignore_errors=True)
-    if artifact:
+    _drop_artifacts(name, root)
+
+
+def _drop_artifacts(name: str, root: Path, keep: str | None = None) -> None:
+    """Take an imported model's artifacts (ARTIFACTS) out of the manifest, then delete their files."""
+    manifest = store.read_manifest(root) if (root / MANIFEST).exists() else {}
+    gone = [manifest.get("artifacts", {}).pop(k.format(name), None) for k in ARTIFACTS if k.format(name) != keep]
+    if any(gone):
+        store.write_manifest(manifest, root)
+    for artifact in filter(None, gone):
         (root / artifact["file"]).unlink(missing_ok=True)
 
 

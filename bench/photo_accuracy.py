@@ -34,7 +34,7 @@ from mnistdash.data import load_split  # noqa: E402
 from mnistdash.images import preprocess  # noqa: E402
 from mnistdash.images.families import FAMILIES, HELD_BACK, NUMBER_FAMILIES, family_set, number_set  # noqa: E402
 from mnistdash.images.number import find_digits  # noqa: E402
-from mnistdash.robustness.ood.build import load_scorer  # noqa: E402
+from mnistdash.robustness.ood.build import load_scorer, number_reader  # noqa: E402
 from mnistdash.zoo import load_all  # noqa: E402
 
 MODELS = ("cnn", "mlp")
@@ -96,13 +96,14 @@ def numbers(n: int, seeds: list[int], reader: str = "cnn") -> None:
     """The share of 4-digit numbers read fully right by one model, per family and in all."""
     split = load_split("test")
     read = load_all([reader])[0][reader].predict_proba
+    segment = number_reader(read)  # the path of `mnistdash predict --number`: pieces weighted by the digit score
     rows: dict[str, list[bool]] = {family: [] for family in NUMBER_FAMILIES}
     wrong = []
     start = time.perf_counter()
     for seed in seeds:
         for picture in number_set(split.floats(), split.labels, n, seed=seed):
             try:
-                found = find_digits(preprocess.load_image(picture.data, "number"), read)
+                found = find_digits(preprocess.load_image(picture.data, "number"), segment)
                 got = "".join(str(int(p.argmax())) for p in read(np.stack([d.digit for d in found.digits])))
             except preprocess.ImageError:
                 got = "(refused)"

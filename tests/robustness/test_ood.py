@@ -175,3 +175,26 @@ def test_committed_score_rarely_flags_real_digits_of_any_family():
     rates = dict(zip(art["families"], art["family_flagged"]))
     assert set(rates) == {"phone", "scan", "pens", "colour", "page", "chalk"} and int(art["family_n"][0]) >= 100
     assert max(rates.values()) <= 0.03, rates
+
+
+def test_number_reader_trusts_whole_digits_more_than_pieces_of_them(committed_models, test_split):
+    """The reader a number's segmentation uses scales each piece's probabilities by its digit-likeness: never up,
+    and a whole digit keeps more of its weight than its left half or two digits squeezed side by side do."""
+    from mnistdash.images.preprocess import _centred
+    from mnistdash.robustness.ood.build import number_reader
+
+    cnn = committed_models["cnn"]
+    read = number_reader(cnn.predict_proba, models=committed_models)
+    assert read is not cnn.predict_proba  # the committed store has the score and its models
+    digits = test_split.floats()[:40]
+    halves = np.stack([_centred(d[:, : d.any(0).nonzero()[0].mean().astype(int)]) for d in digits])
+    pairs = np.stack([_centred(np.concatenate([a, b], axis=1)) for a, b in zip(digits[::2], digits[1::2])])
+
+    def weight(x):
+        return read(x).sum(1) / cnn.predict_proba(x).sum(1)
+
+    whole = weight(digits)
+    assert ((whole > 0) & (whole <= 1 + 1e-6)).all()
+    assert np.median(whole) > 0.9
+    assert np.median(weight(halves)) < np.median(whole) and np.median(weight(pairs)) < np.median(whole)
+    assert read(np.zeros((0, 28, 28), np.float32)).shape == (0, 10)

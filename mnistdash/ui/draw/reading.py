@@ -56,6 +56,18 @@ def photo_steps(data: bytes, name: str) -> np.ndarray:
     return steps.digit
 
 
+def number_read(models: dict, reader: str):
+    """What find_digits reads a number's pieces with: the reader weighted by the digit score (as `mnistdash
+    predict --number` does), or the reader alone where the score or its models are missing."""
+    from mnistdash.robustness.ood.score import NEEDS, digit_weighted
+    from mnistdash.ui.draw.ood import scorer
+
+    s = scorer()
+    if s is None or any(n not in models for n in NEEDS):
+        return models[reader].predict_proba
+    return digit_weighted(models[reader].predict_proba, models, s)
+
+
 def number_digits(data: bytes, name: str, models: dict, names: list[str]) -> np.ndarray:
     """An uploaded picture of a number -> the (28, 28) digit picked for the full reading below; shows the number
     found (each digit's crop, every model's reading and agreement, the leading model's map) with a pick per digit.
@@ -65,7 +77,7 @@ def number_digits(data: bytes, name: str, models: dict, names: list[str]) -> np.
     from mnistdash.zoo.linear import LinearModel
 
     reader = "cnn" if "cnn" in models else names[0]
-    number = find_digits(load_image(data, name), models[reader].predict_proba)
+    number = find_digits(load_image(data, name), number_read(models, reader))
     digits = np.stack([d.digit for d in number.digits])
     probs = {n: models[n].predict_proba(digits) for n in names}
     labels = probs[reader].argmax(1)
@@ -116,7 +128,7 @@ def read_batch(files, models: dict, reader: str, as_number: bool = False) -> lis
         try:
             image = load_image(f.getvalue(), f.name)
             if as_number:
-                digits = np.stack([d.digit for d in find_digits(image, models[reader].predict_proba).digits])
+                digits = np.stack([d.digit for d in find_digits(image, number_read(models, reader)).digits])
             else:
                 digits = to_mnist(image)[None]
             p = models[reader].predict_proba(digits)

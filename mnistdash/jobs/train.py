@@ -170,6 +170,9 @@ def _train_all(only, quick, data_dir, models_dir, seed) -> dict[str, dict[str, A
         info = {
             "params": params,
             "seed": seed,
+            # the same seed on another thread count gives other weights (the sums of a batch's gradients run in
+            # another order): a rebuild must use this count to give the same model (tests/jobs/test_train.py)
+            "train_threads": torch.get_num_threads(),
             "train_seconds": round(seconds, 1),
             "data_sha256": checksum,
             "train": train_cfg,

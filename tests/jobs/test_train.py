@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from mnistdash import store
+from mnistdash.config import train_threads
 from mnistdash.data import load_split
 from mnistdash.explain.faithfulness import QUICK_DIGITS
 from mnistdash.jobs.train import train_all
@@ -42,6 +43,7 @@ def test_train_on_kannada_npz_layout_is_seeded(tmp_path):
         assert wa == wb, name
     manifest = store.read_manifest(tmp_path / "a")
     assert manifest["models"]["mlp"]["n_train"] == 600
+    assert manifest["models"]["mlp"]["train_threads"] == train_threads()  # what it trained on: a rebuild needs it
     assert store.load_artifact("probs-mlp", tmp_path / "a")["test"].shape == (200, 10)
 
 
@@ -59,3 +61,27 @@ def test_augment_noise_is_seeded_clipped_and_on_a_share_of_the_batch():
     background = (a[:, 0, :4, :4] > 0).flatten(1).any(1)  # noise lights the empty corner
     assert 0.3 < background.float().mean() < 0.7  # on about half the batch
     assert (plain[:, 0, :4, :4] > 0).flatten(1).any(1).float().mean() < 0.05  # without noise: hardly any
+
+
+def test_the_convnet_trains_to_the_same_weights_twice_on_two_threads():
+    """The cnn's run is seeded end to end (data order, augmentation, the noise it trains under, the initial weights):
+    a quick run on 2,000 training digits, twice, on the two threads `mnistdash train` uses by default, gives the same
+    weights to the bit."""
+    import torch
+
+    from mnistdash.data import Split
+    from mnistdash.jobs.train import train_model
+
+    train = load_split("train")
+    train = Split(train.images[:2000], train.labels[:2000])
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        runs = [train_model("cnn", train, quick=True)[1] for _ in range(2)]
+        other = train_model("cnn", train, quick=True, seed=1)[1]
+    finally:
+        torch.set_num_threads(threads)
+    assert runs[0].keys() == runs[1].keys()
+    for key in runs[0]:
+        assert np.array_equal(runs[0][key], runs[1][key]), key
+    assert any(not np.array_equal(other[k], runs[0][k]) for k in other)  # the comparison sees a change of seed

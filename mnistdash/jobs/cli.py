@@ -290,7 +290,7 @@ def _faithfulness(args) -> int:
     n = len(arrays["index"])
     print(
         f"over {n:,} test digits (max-sensitivity: {int(arrays['sensitivity_digits'])}, ROAD: "
-        f"{int(arrays['road_digits'])}); mean [95% interval]; * best"
+        f"{int(arrays.get('road_digits', 0))}); mean [95% interval]; * best"
     )
     for model in map(str, arrays["models"]):
         print(f"\n{model}")
@@ -391,15 +391,15 @@ def _score_imported(args) -> int:
     from mnistdash.zoo import load
 
     models_dir = getattr(args, "models_dir", None)
-    model = load(args.name, models_dir)
-    try:
+    try:  # RuntimeError covers StoreError: the import stands either way, only its leaderboard rows would be missing
+        model = load(args.name, models_dir)
         seconds = fa.build_imported(args.name, model, load_split("test", args.data_dir), models_dir)
-    except (RuntimeError, ValueError) as exc:  # the import stands; only its leaderboard rows are missing
+    except (RuntimeError, ValueError) as exc:
         print(f"mnistdash: {args.name} imported, but its maps could not be scored for the leaderboard: {exc}", file=sys.stderr)
         return 0
     print(
         f"scored its maps for the faithfulness leaderboard over {fa.IMPORTED_DIGITS[0]} test digits in {seconds:.1f} s "
-        "(`mnistdash faithfulness`, and the Explain page)"
+        "(`mnistdash faithfulness`, and the Trust the maps page)"
     )
     return 0
 

@@ -65,16 +65,18 @@ def leaderboard_section(focus: str) -> None:
         st.warning(f"The faithfulness leaderboard is unavailable: {arrays}; run `mnistdash train --only faithfulness`.")
         return
     frame, best, checks, (names, tau) = _board()
-    n, sens, road = len(arrays["index"]), int(arrays["sensitivity_digits"]), int(arrays["road_digits"])
+    # a store built before ROAD joined has neither its column nor its count: shown without them
+    n, sens, road = len(arrays["index"]), int(arrays["sensitivity_digits"]), int(arrays.get("road_digits", 0))
     st.markdown(
-        f"Every method on every model, over {n:,} seeded test digits (max-sensitivity over the first {sens}, ROAD "
-        f"over the first {road}), each "
+        f"Every method on every model, over {n:,} seeded test digits (max-sensitivity over the first {sens}"
+        + (f", ROAD over the first {road}" if road else "")
+        + "), each "
         "explained for the class its model reads: the mean, and the range that holds the true mean 95 times in 100 "
         "(bootstrap). A random map is scored beside the methods: a method should beat it. Click a column to sort."
         + _imported_note(arrays)
     )
-    st.markdown("\n".join(f"- **{m}**: {why}" for m, (_, why) in fa.METRICS.items()))
-    metrics = list(fa.METRICS)
+    metrics = [str(m) for m in arrays["metrics"] if str(m) in fa.METRICS]
+    st.markdown("\n".join(f"- **{m}**: {fa.METRICS[m][1]}" for m in metrics))
     config = {
         "model": st.column_config.TextColumn(width=WIDTHS["model"]),
         "method": st.column_config.TextColumn(width=WIDTHS["method"]),

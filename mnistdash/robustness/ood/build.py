@@ -120,15 +120,15 @@ def _caught(scorer: DigitScorer, models: dict, kind: str, n: int, seed: int = SE
     return (int(refused.sum()) + int(scorer.flags(scorer.score(models, digits)).sum())) / n
 
 
-def number_reader(read, models_dir: str | Path | None = None, models: dict | None = None):
+def number_reader(read, models_dir: str | Path | None = None, models: dict | None = None, scorer: DigitScorer | None = None):
     """`read` weighted by the digit score (score.digit_weighted) for reading a whole number, or `read` itself where
-    the store has no digit score or lacks the models it needs (`models`: those loaded already)."""
+    the store has no digit score or lacks the models it needs (`models`, `scorer`: those loaded already)."""
     from mnistdash.errors import MnistdashError
     from mnistdash.robustness.ood.score import digit_weighted
     from mnistdash.zoo import load
 
     try:
-        scorer = load_scorer(models_dir)
+        scorer = scorer or load_scorer(models_dir)
         needed = {n: (models or {}).get(n) or load(n, models_dir) for n in NEEDS}
     except MnistdashError:
         return read

@@ -59,13 +59,10 @@ def photo_steps(data: bytes, name: str) -> np.ndarray:
 def number_read(models: dict, reader: str):
     """What find_digits reads a number's pieces with: the reader weighted by the digit score (as `mnistdash
     predict --number` does), or the reader alone where the score or its models are missing."""
-    from mnistdash.robustness.ood.score import NEEDS, digit_weighted
+    from mnistdash.robustness.ood.build import number_reader
     from mnistdash.ui.draw.ood import scorer
 
-    s = scorer()
-    if s is None or any(n not in models for n in NEEDS):
-        return models[reader].predict_proba
-    return digit_weighted(models[reader].predict_proba, models, s)
+    return number_reader(models[reader].predict_proba, models=models, scorer=scorer())
 
 
 def number_digits(data: bytes, name: str, models: dict, names: list[str]) -> np.ndarray:

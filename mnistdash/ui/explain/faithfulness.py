@@ -1,6 +1,7 @@
-"""The Explain page's leaderboard: every method scored on every model (deletion, insertion, SRG, faithfulness
-correlation, ROAD, sparseness, max-sensitivity) with 95% intervals, the best per model marked, the metrics checked on the linear models' exact
-answer, and how far the metrics agree with each other."""
+"""The faithfulness leaderboard (the Trust the maps page): every method scored on every model (deletion, insertion,
+SRG, faithfulness correlation, ROAD, sparseness, max-sensitivity) with 95% intervals, the best per model marked, the
+metrics checked on the linear models' exact answer, and how far the metrics agree with each other; and this digit's
+deletion strip (the Explain page)."""
 
 from __future__ import annotations
 

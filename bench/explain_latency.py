@@ -1,5 +1,6 @@
 """Time per Explain interaction: each attribution method on each model for a fresh digit, and whole
-page reruns (server-side script time through AppTest) when the digit or the method changes.
+page reruns (server-side script time through AppTest) when the digit or the method changes, with the sections
+opened on demand closed and open.
 
     .venv/bin/python bench/explain_latency.py
 """
@@ -52,28 +53,50 @@ def main():
     t = time.perf_counter()
     at.run()
     print(f"\nExplain page, first render (cold caches): {1000 * (time.perf_counter() - t):.0f} ms")
-    digit_times, digit_cpu, method_times, revisit = [], [], [], []
-    for i in range(1, 21):
-        t, c = time.perf_counter(), time.process_time()
-        at.sidebar.number_input[0].set_value(i).run()
-        digit_times.append(time.perf_counter() - t)
-        digit_cpu.append(time.process_time() - c)
-        assert not at.exception, at.exception
+
+    def new_digits(first: int, count: int) -> tuple[list[float], list[float]]:
+        wall, cpu = [], []
+        for i in range(first, first + count):
+            t, c = time.perf_counter(), time.process_time()
+            at.sidebar.number_input[0].set_value(i).run()
+            wall.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - c)  # every thread of this process: both cores' work counts
+            assert not at.exception, at.exception
+        return wall, cpu
+
+    warm, _ = new_digits(1, 5)  # the first few new digits after a cold start: lazy set-up in torch and onnxruntime
+    digit_times, digit_cpu = new_digits(6, 30)
+    method_times, revisit = [], []
     for method in ("saliency", "integrated-gradients", "occlusion", "smoothgrad"):  # the map beside the digit
         t = time.perf_counter()
         at.sidebar.selectbox(key="explain_method").set_value(method).run()
         method_times.append(time.perf_counter() - t)
         assert not at.exception, at.exception
+    at.sidebar.selectbox(key="explain_method").set_value("input-x-gradient").run()
     for i in range(1, 6):
         t = time.perf_counter()
         at.sidebar.number_input[0].set_value(i).run()
         revisit.append(time.perf_counter() - t)
-    print(
-        f"change the digit (new digit, 4 networks x the 4 default methods, and the checks): p50 {pct(digit_times, 50):.0f} ms, p95 {pct(digit_times, 95):.0f} ms"
+    at.session_state["explain_strip"] = True
+    strip_times, strip_cpu = new_digits(100, 20)
+    at.session_state["explain_strip"] = False
+    at.session_state["explain_random"] = True
+    random_times, random_cpu = new_digits(200, 20)
+    at.session_state["explain_random"] = False
+
+    def line(what: str, wall: list[float], cpu: list[float]) -> None:
+        print(
+            f"{what}: p50 {pct(wall, 50):.0f} ms, p95 {pct(wall, 95):.0f} ms; CPU time (both cores) p50 {pct(cpu, 50):.0f} ms, "
+            f"p95 {pct(cpu, 95):.0f} ms"
+        )
+
+    line(
+        "change the digit (4 networks x the 4 default methods with each map's SRG on this digit, the checks)",
+        digit_times,
+        digit_cpu,
     )
-    print(
-        f"  the same in CPU time (this process; other jobs on the machine excluded): p50 {pct(digit_cpu, 50):.0f} ms, p95 {pct(digit_cpu, 95):.0f} ms"
-    )
+    line("  the same with this digit's deletion strip open (every method of the cnn)", strip_times, strip_cpu)
+    line("  the same with the randomized-weights check open (the mlp)", random_times, random_cpu)
     print(
         f"change the method of the map beside the digit: p50 {pct(method_times, 50):.0f} ms, max {1000 * max(method_times):.0f} ms"
     )

@@ -8,8 +8,7 @@ from mnistdash.ui import cache, url, widgets
 from mnistdash.ui.explain import sections as explain_views
 from mnistdash.ui.explain.attributions import test_attribution
 from mnistdash.ui.explain.compare import chosen_class, comparison_picker
-from mnistdash.ui.explain.faithfulness import digit_section
-from mnistdash.ui.explain.shortcut import shortcut_section
+from mnistdash.ui.explain.faithfulness import STRIP_KEY, digit_section
 from mnistdash.zoo import registry
 
 widgets.page_header("Explain a digit", "Which pixels push each model toward its answer, and away from the one it did not give.")
@@ -22,7 +21,7 @@ if not names:
     st.error("No classifier could be loaded; see the notices above.")
     st.stop()
 
-url_defaults = {"model": "cnn" if "cnn" in names else names[0], "method": "input-x-gradient"}
+url_defaults = {"model": "cnn" if "cnn" in names else names[0], "method": "input-x-gradient", "strip": "0", "random": "0"}
 url.restore(
     "Explain",
     {
@@ -31,6 +30,8 @@ url.restore(
         ],
         "model": url.apply_choice("explain_model", names),
         "method": url.apply_choice("explain_method", list(METHODS)),
+        "strip": url.apply_open(STRIP_KEY),
+        "random": url.apply_open(explain_views.RANDOM_KEY),
     },
     url_defaults,
 )
@@ -45,16 +46,27 @@ if (
 ):  # 'exact': linear models only; a graph run by onnxruntime: occlusion only
     st.session_state["explain_method"] = "input-x-gradient" if "input-x-gradient" in focus_methods else focus_methods[0]
 focus_method = st.sidebar.selectbox("Method", focus_methods, format_func=lambda m: METHODS[m].label, key="explain_method")
-url.publish("Explain", {"digit": None if yours else index, "model": focus, "method": focus_method}, url_defaults)
+url.publish(
+    "Explain",
+    {
+        "digit": None if yours else index,
+        "model": focus,
+        "method": focus_method,
+        "strip": url.opened(STRIP_KEY),
+        "random": url.opened(explain_views.RANDOM_KEY),
+    },
+    url_defaults,
+)
 probs = {n: models[n].predict_proba(image[None])[0] for n in names}
+focus_pred = int(probs[focus].argmax())
+focus_map = test_attribution(focus, index, focus_method, focus_pred)  # before the work below: its hooks, if any
+started = explain_views.start_work(models, index, probs)  # the grid's maps, on the two cores while the top is drawn
 
 widgets.min_width("explain_probs", 420)
 with st.container(horizontal=True, key="explain_top"):  # the chart wraps under the digit on a narrow screen
     with st.container(width=190):
         alt = f"your digit: {digit_caption}" if yours else f"test digit {index}, a handwritten {label}"
         widgets.digit_image(image, digit_caption, alt=alt, px=168)
-        focus_pred = int(probs[focus].argmax())
-        focus_map = test_attribution(focus, index, focus_method, focus_pred)
         widgets.show(
             mosaic(focus_map[None], [""], value_name="attribution", cell_px=150, colorbar=False), key="focus_map", toolbar=False
         )
@@ -65,10 +77,18 @@ with c2:
 chosen = chosen_class(index)
 
 linear = explain_views.linear_section(models, index, image, probs, second, chosen)
-explain_views.network_section(models, index, probs, second)
+explain_views.network_section(models, index, probs, second, started)
 explain_views.trust_section(models, linear, index, probs)
-digit_section(focus, index, focus_pred)
-st.page_link(
-    "pages/10_Trust_the_maps.py", label="Which map to trust, every method scored on every model: Trust the maps", icon="⚖️"
+strip = st.expander(  # on demand: every method of the focus model, its maps and curves, is ~200 ms of a new digit
+    f"This digit, pixels removed in each map's order ({focus}, class {focus_pred}): every method's deletion strip",
+    key=STRIP_KEY,
+    on_change="rerun",
 )
-shortcut_section()
+with strip:
+    if strip.open:
+        digit_section(focus, index, focus_pred)
+st.page_link(
+    "pages/10_Trust_the_maps.py",
+    label="Which map to trust, every method scored on every model, and a planted shortcut as ground truth: Trust the maps",
+    icon="⚖️",
+)

@@ -8,11 +8,13 @@ against the exact answer.
 from __future__ import annotations
 
 import copy
+import functools
+import threading
 import warnings
 
 import numpy as np
 import torch
-from captum.attr import LRP, DeepLift, GradientShap, InputXGradient, Occlusion, Saliency
+from captum.attr import LRP, DeepLift, GradientShap, InputXGradient, Saliency
 from captum.attr._utils.lrp_rules import EpsilonRule, GammaRule, IdentityRule
 from torch import nn
 
@@ -183,17 +185,26 @@ class DeepLiftMethod(Method):
             return DeepLift(self.module).attribute(x, baselines=torch.zeros_like(x), target=targets)
 
 
+_GLOBAL_DRAWS = threading.Lock()
+
+
 class GradientShapMethod(Method):
     """GradientSHAP (Lundberg and Lee 2017), Captum's: input x gradient from a baseline drawn among black and a
     flat grey of MNIST's mean ink, at a random point of the path, with a little noise, averaged over `samples`
     draws. Captum draws with torch's and numpy's global generators: both are seeded here for each digit and given
-    back, so a digit's map is the same every time, in any batch, and nothing else's randomness moves."""
+    back, so a digit's map is the same every time, in any batch, and nothing else's randomness moves. The global
+    generators are one per process: one map at a time holds them (`_GLOBAL_DRAWS`), so two threads (the Explain
+    page makes maps on two, and each visitor's page runs on its own) do not draw from each other's seeds."""
 
     label = "GradientSHAP"
     samples, stdev, grey = 16, 0.09, 0.13
 
     def _attribute(self, x, targets):
         baselines = torch.stack([torch.zeros_like(x[0]), torch.full_like(x[0], self.grey)])
+        with _GLOBAL_DRAWS:
+            return self._seeded(x, targets, baselines)
+
+    def _seeded(self, x, targets, baselines):
         out, state = [], np.random.get_state()
         try:
             with torch.random.fork_rng(devices=[]):
@@ -273,9 +284,42 @@ def _leaves(module: nn.Module) -> list[nn.Module]:
 LRP_LAYERS = (LinearTorch, nn.Conv2d, nn.Linear, nn.BatchNorm1d, nn.BatchNorm2d, nn.Flatten, nn.Dropout, nn.ReLU, nn.MaxPool2d)
 
 
+@functools.cache
+def _patches(side: int, window: int, stride: int) -> tuple[np.ndarray, np.ndarray]:
+    """(patches, side * side) float32 masks of every `window` x `window` patch `stride` pixels apart, and how many
+    patches cover each pixel."""
+    starts = range(0, side - window + 1, stride)
+    masks = np.zeros((len(starts) ** 2, side, side), np.float32)
+    for j, (r, c) in enumerate((r, c) for r in starts for c in starts):
+        masks[j, r : r + window, c : c + window] = 1
+    masks = masks.reshape(len(masks), -1)
+    return masks, masks.sum(0)
+
+
+def occlude(forward, x: torch.Tensor, targets: list[int], window: int = 4, stride: int = 2) -> torch.Tensor:
+    """Occlusion as Captum's `Occlusion` computes it with a zero baseline: each `window` x `window` patch (every
+    `stride` pixels) set to 0 in turn, the fall of the target's logit spread over the patch's pixels, and each
+    pixel's sum divided by the number of patches that cover it. Only the patches that cover ink are run: on a patch
+    of blank paper (all 0) the occluded image is the image itself and its fall is exactly 0, and about half of a
+    digit's 169 patches are blank, so this halves the forward passes Captum's loop would make (the same maps:
+    tests/explain/test_explain.py compares them). forward: (K, side, side) float32 pictures -> (K, classes) logits."""
+    n, side = len(x), x.shape[-1]
+    flat = np.asarray(x.detach() if isinstance(x, torch.Tensor) else x, np.float32).reshape(n, -1)
+    masks, cover = _patches(side, window, stride)
+    base = np.asarray(forward(flat.reshape(n, side, side)), np.float32)
+    out = np.zeros_like(flat)
+    for i, t in enumerate(targets):
+        inked = masks[masks @ (flat[i] != 0) > 0]
+        if len(inked):
+            fall = base[i, t] - np.asarray(forward(np.where(inked > 0, 0, flat[i]).reshape(-1, side, side)))[:, t]
+            out[i] = fall.astype(np.float32) @ inked
+    return torch.from_numpy(out / cover).reshape(n, side, side)
+
+
 class OcclusionMethod(Method):
     """Change in the logit when a 4x4 patch is blacked out (stride 2): forward passes only, so the
-    convnet runs them in bf16 where the processor has it (the maps match fp32 to ~1e-2)."""
+    convnet runs them through onnxruntime (TorchClassifier.many_logits), or in bf16 where the processor has it (the
+    maps match fp32 to ~1e-2)."""
 
     label = "occlusion 4x4"
 
@@ -284,12 +328,14 @@ class OcclusionMethod(Method):
         return True  # forward passes only: any classifier, an onnxruntime graph included
 
     def _attribute(self, x, targets):
-        fast = isinstance(self.model, TorchClassifier) and self.model.use_bf16
-        with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=fast):
-            out = Occlusion(self.module).attribute(
-                x, sliding_window_shapes=(4, 4), strides=(2, 2), baselines=0.0, target=targets, perturbations_per_eval=169
-            )
-        return out.float()
+        if isinstance(self.model, TorchClassifier) and self.model.runtime:
+            return occlude(self.model.many_logits, x, targets)  # onnxruntime, or torch's bf16 where it has it
+
+        def forward(pictures: np.ndarray) -> np.ndarray:
+            with torch.no_grad():
+                return self.module(torch.from_numpy(pictures)).float().numpy()
+
+        return occlude(forward, x, targets)
 
 
 METHODS: dict[str, type[Method]] = {

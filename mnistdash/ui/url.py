@@ -82,6 +82,23 @@ def apply_choice(key: str, options: list[str]) -> Callable[[str | None], str | N
     return apply
 
 
+def apply_open(key: str) -> Callable[[str | None], str | None]:
+    """An applier for a section opened on demand (an expander with `key`): '1' opens it, '0' closes it."""
+
+    def apply(value: str | None) -> str | None:
+        if value not in ("0", "1"):
+            return "is not 0 or 1"
+        st.session_state[key] = value == "1"
+        return None
+
+    return apply
+
+
+def opened(key: str) -> str:
+    """The URL's value for a section opened on demand: '1' open, '0' closed (the default, left out)."""
+    return "1" if st.session_state.get(key) else "0"
+
+
 def apply_cell(key: str) -> Callable[[str | None], str | None]:
     """An applier that sets `key` to a confusion cell written as 'true-predicted', e.g. '3-5' (None: no cell)."""
 

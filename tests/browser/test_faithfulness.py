@@ -1,7 +1,7 @@
-"""The faithfulness sections in a real browser: on the Explain page this digit's deletion strip, checked by its
-pixels (each row loses ink as pixels are removed, and the map-driven rows lose the model's answer faster than the
-random map) and the planted shortcut's maps; on the Trust the maps page the leaderboard drawn and sorted by a
-click on a column."""
+"""The faithfulness sections in a real browser: on the Explain page this digit's deletion strip (opened by the
+link's strip=1), checked by its pixels (each row loses ink as pixels are removed, and the map-driven rows lose the
+model's answer faster than the random map); on the Trust the maps page the leaderboard drawn and sorted by a click
+on a column, and the planted shortcut's maps."""
 
 from __future__ import annotations
 
@@ -33,8 +33,8 @@ def _ink(png: bytes) -> float:
     return float((grey > 128).mean())
 
 
-def test_the_deletion_strip_shows_ink_going_and_the_planted_shortcut(page, server):
-    open_page(page, server, "Explain?digit=247&model=cnn", "This digit, pixels removed in each map")
+def test_the_deletion_strip_shows_ink_going(page, server):
+    open_page(page, server, "Explain?digit=247&model=cnn&strip=1", "This digit, pixels removed in each map")
     pictures = page.locator(STRIP)
     pictures.first.wait_for(timeout=60_000)
     rows = len(methods_for(load("cnn"))) + 1  # every method the cnn is offered and the random map
@@ -58,9 +58,15 @@ def test_the_deletion_strip_shows_ink_going_and_the_planted_shortcut(page, serve
     assert (probs[:, 0] == probs[0, 0]).all()  # nothing removed: the same digit in every row
     assert probs[:-1, 1].mean() < probs[-1, 1], probs  # 10% removed by a map hurts more than 10% at random
     page.get_by_role("link", name="Trust the maps").first.wait_for()  # the leaderboard has a page of its own
-    # the planted shortcut, on the same page: the copy's maps drawn, and the mark's corner red in the gradient maps
-    heading = page.get_by_role("heading", name="A planted shortcut: which maps tell the truth")
-    heading.scroll_into_view_if_needed()
+    assert_no_errors(page)
+
+
+def _the_shortcut_maps_show_the_mark(page) -> None:
+    """The planted shortcut on the Trust the maps page, opened by a click: the copy's maps drawn, and the mark's
+    corner red in the gradient maps."""
+    opener = page.get_by_text("A planted shortcut: which maps tell the truth")  # opened on demand: a click
+    opener.scroll_into_view_if_needed()
+    opener.click()
     page.get_by_text("cnn-shortcut reads 100% of other digits as 7").or_(page.get_by_text("mlp-shortcut reads")).first.wait_for()
     maps = page.locator(".st-key-shortcut_maps").first
     maps.scroll_into_view_if_needed()
@@ -78,7 +84,6 @@ def test_the_deletion_strip_shows_ink_going_and_the_planted_shortcut(page, serve
         ys, xs = np.nonzero(red)
         assert len(ys) > 0
         assert ys.min() > 0.8 * (r1 - r0) and xs.min() > 0.8 * (c1 - c0), (ys.min(), xs.min())  # only on the mark
-    assert_no_errors(page)
 
 
 def _column(board, name: str) -> list[float]:
@@ -121,4 +126,5 @@ def test_clicking_a_column_sorts_the_leaderboard(page, server):
         assert board.locator("[role=columnheader]", has_text=f"{arrow} SRG").count() == 1  # the header says so
         steps = np.diff(shown)
         assert (steps >= -1e-9).all() if order == "ascending" else (steps <= 1e-9).all(), (order, shown)
+    _the_shortcut_maps_show_the_mark(page)  # further down the same page
     assert_no_errors(page)

@@ -73,6 +73,49 @@ def test_gradient_shap_points_at_the_ink_more_than_saliency(committed_models, te
     assert shares["gradient-shap"] > max(0.6, near.mean() + 0.2, shares["saliency"] + 0.1), shares
 
 
+@pytest.mark.parametrize("name", ["mlp", "cnn", "logreg-multinomial"])
+def test_occlusion_is_captums_with_the_blank_patches_skipped(committed_models, test_split, name):
+    """Our occlusion runs only the patches that cover ink; Captum's Occlusion runs all 169. Same maps, every class,
+    on digits whose ink reaches near the border and on one with a single pixel of ink."""
+    from captum.attr import Occlusion
+
+    from mnistdash.explain import as_torch, model_input
+
+    model = committed_models[name]
+    dot = np.zeros((1, 28, 28), np.float32)
+    dot[0, 22, 6] = 1.0  # one pixel of ink: the four patches that cover it, rows 20-25 and columns 4-9
+    images = np.concatenate([test_split.floats()[:4], dot])
+    targets = [0, 3, 7, 9, 5]
+    ours = METHODS["occlusion"](model).attribute(images, targets)
+    x = torch.from_numpy(np.stack([model_input(model, im) for im in images]))
+    with torch.no_grad():
+        ref = Occlusion(as_torch(model)).attribute(x, sliding_window_shapes=(4, 4), strides=(2, 2), baselines=0.0, target=targets)
+    ref = ref.numpy().reshape(ours.shape)
+    assert np.abs(ours - ref).max() <= 1e-5 * np.abs(ref).max()
+    outside = np.ones((28, 28), bool)
+    outside[20:26, 4:10] = False
+    assert np.abs(ours[-1]).sum() > 0 and (ours[-1][outside] == 0).all()
+
+
+def test_maps_made_two_at_a_time_on_one_model_are_the_maps_made_one_by_one(committed_models, test_split):
+    """The Explain page makes a digit's maps on two threads, several on the same network at once (the methods
+    that hang hooks on its layers excepted: grid_calls keeps those apart). The maps are the same."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from mnistdash.ui.explain.attributions import HOOKED, grid_calls
+
+    model, x = committed_models["cnn"], test_split.floats()[:2]
+    methods = ["saliency", "input-x-gradient", "integrated-gradients", "occlusion", "smoothgrad", "gradient-shap"]
+    alone = {(m, i): METHODS[m](model).attribute(x[i : i + 1], [3])[0] for m in methods for i in range(2)}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {key: pool.submit(lambda m, i: METHODS[m](model).attribute(x[i : i + 1], [3])[0], *key) for key in alone}
+    for key, future in futures.items():
+        np.testing.assert_allclose(future.result(), alone[key], rtol=1e-5, atol=1e-6, err_msg=str(key))
+    assert len(grid_calls("cnn", 0, methods, [3])) == len(methods)  # each map on its own
+    assert len(grid_calls("cnn", 0, methods + list(HOOKED), [3])) == 1  # a hooked method: all of them in turn
+    assert len(grid_calls("cnn", 0, methods, [3], [print])) == 1  # other work on the model that hooks it
+
+
 def test_method_scores_on_a_linear_model(committed_models, test_split):
     scores = score_against_exact(committed_models["logreg-multinomial"], test_split.floats()[:2], [7, 2], CAPTUM_METHODS)
     assert scores["integrated-gradients"]["relative_l1_error"] < 1e-4

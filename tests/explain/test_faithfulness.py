@@ -202,12 +202,40 @@ def test_trust_page_shows_the_leaderboard_sortable_with_a_verdict(committed):
     assert flags == len(failed)
 
 
-def test_explain_page_shows_this_digits_deletion_strip_per_method():
+def test_trust_page_opens_the_planted_shortcut_on_demand():
+    from mnistdash.ui.explain.shortcut import SHORTCUT_KEY
+    from tests.ui.test_pages import run_page
+
+    at = run_page("pages/10_Trust_the_maps.py")
+    assert not any("never saw the mark" in m.value or "show the shortcut" in m.value for m in at.markdown)  # closed
+    at.session_state[SHORTCUT_KEY] = True  # a click on its expander, or the link's shortcut=1
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    verdicts = [m.value for m in at.markdown if "show the shortcut" in m.value]
+    assert verdicts and "-shortcut reads" in verdicts[0]  # the copy picked first, and which maps show its shortcut
+    assert at.query_params.get("shortcut") in ("1", ["1"])
+
+
+def test_explain_page_scores_the_grids_maps_and_opens_this_digits_deletion_strip(committed):
     from mnistdash.explain import methods_for
+    from mnistdash.ui.explain.faithfulness import STRIP_KEY
     from mnistdash.zoo import load
     from tests.ui.test_pages import run_page
 
     at = run_page("pages/2_Explain.py", explain_model="cnn")
+    assert not at.exception, [e.message for e in at.exception]
+    assert not any('data-testid="faith-strip"' in m.value for m in at.markdown)  # on demand: closed, nothing computed
+    srg = next(d.value for d in at.dataframe if "integrated gradients" in d.value.columns)  # the grid's maps, scored
+    assert list(srg.index) == ["mlp", "mlp-deep", "cnn", "bottleneck"] and srg.shape[1] == 4
+    this, board = (float(v) for v in srg.loc["cnn", "integrated gradients"].strip(")").split(" ("))
+    mean = next(
+        r["value"] for r in fa.rows(committed) if (r["model"], r["method"], r["metric"]) == ("cnn", "integrated-gradients", "SRG")
+    )
+    assert -1 <= this <= 1 and abs(board - mean) < 0.005
+    verdicts = next(m.value for m in at.markdown if m.value.startswith("On this digit:"))
+    assert verdicts.count("the most faithful of the 4 shown") == 4
+    at.session_state[STRIP_KEY] = True  # a click on the strip's expander, or the link's strip=1
+    at.run()
     assert not at.exception, [e.message for e in at.exception]
     strip = next(m.value for m in at.markdown if 'data-testid="faith-strip"' in m.value)
     methods = methods_for(load("cnn")) + [fa.RANDOM]

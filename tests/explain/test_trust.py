@@ -95,7 +95,7 @@ def test_explain_page_without_the_artifact_says_so_in_one_line(monkeypatch):
 
     real = cache.artifact
     monkeypatch.setattr(cache, "artifact", lambda key: "artifact 'trust' is missing" if key == TRUST_KEY else real(key))
-    at = run_page("pages/2_Explain.py")
+    at = run_page("pages/2_Explain.py", explain_random=True)
     assert not at.exception, [e.message for e in at.exception]
     assert not at.error
     assert sum("rebuild it with `mnistdash trust`" in c.value for c in at.caption) == 2  # one line per table
@@ -107,6 +107,9 @@ def test_explain_page_shows_the_spread_beside_this_digit():
     from tests.ui.test_pages import run_page
 
     at = run_page("pages/2_Explain.py")
+    assert len([d for d in at.dataframe if "this digit" in d.value.columns]) == 1  # the randomized weights: on demand
+    at.session_state["explain_random"] = True  # a click on its expander, or the link's random=1
+    at.run()
     tables = [d.value for d in at.dataframe if "this digit" in d.value.columns]
     assert len(tables) == 2 and all(t["median"].notna().all() for t in tables)
     assert all(not any("✘" in str(v) or "✔" in str(v) for v in t.to_numpy().ravel()) for t in tables)  # no one-digit verdict

@@ -13,8 +13,9 @@ from mnistdash.explain import METHODS, methods_for
 from mnistdash.explain import faithfulness as fa
 from mnistdash.plots.pictures import digit_uri
 from mnistdash.ui import cache
-from mnistdash.ui.explain.attributions import test_attribution
+from mnistdash.ui.explain.attributions import grid_calls, test_attribution, two_at_once
 
+STRIP_KEY = "explain_strip"  # the Explain page's deletion strip, opened on demand (the URL's strip=1)
 NAMES = {fa.EXACT: "exact w·x", fa.RANDOM: "random map (knows nothing)"}
 # The leaderboard's column widths in pixels: every metric's column as wide as its neighbours, so the table reads as
 # a grid (and a header's place on screen follows from the widths).
@@ -122,7 +123,7 @@ def leaderboard_section(focus: str) -> None:
         st.caption("1: the two metrics order the methods the same way; 0: unrelated; -1: opposite.")
 
 
-@st.cache_data(max_entries=500, show_spinner="Removing pixels in each map's order ...")
+@st.cache_data(max_entries=500, show_spinner=False)  # ~130 ms at most; also run on a worker thread (no spinner)
 def _digit_scores(model: str, index: int | str, target: int, methods: tuple[str, ...]) -> dict:
     """method -> (pictures at STRIP, the target's probability at each, this digit's SRG, its deletion AUC): every
     method's deletion curves in one batch of model calls."""
@@ -138,17 +139,56 @@ def _digit_scores(model: str, index: int | str, target: int, methods: tuple[str,
     }
 
 
+def board_srg(model: str) -> dict[str, float]:
+    """method -> the leaderboard's mean SRG for `model` ({} when the model is not on the board)."""
+    arrays = cache.leaderboard()
+    if isinstance(arrays, str) or model not in list(arrays["models"]):
+        return {}
+    i, k = list(arrays["models"]).index(model), list(arrays["metrics"]).index("SRG")
+    return {str(m): float(arrays["value"][i, j, k]) for j, m in enumerate(arrays["methods"])}
+
+
+def digit_srg(model: str, index: int | str, target: int, methods) -> dict[str, float]:
+    """method -> this digit's SRG for `model`'s class `target`, every method's curves in one batch of model calls
+    (the maps are the grid's, already cached)."""
+    methods = tuple(m for m in methods if m in methods_for(cache.models()[model]))
+    return {m: s[2] for m, s in _digit_scores(model, index, target, methods).items()} if methods else {}
+
+
+def srg_table(srg: dict[str, dict[str, float]], methods: list[str]) -> None:
+    """The grid's maps scored on this digit: a model x method table of SRG beside the leaderboard's mean, and a
+    line per model naming the most and the least faithful map shown."""
+    cells, verdicts = {}, []
+    for model, scores in srg.items():
+        board = board_srg(model)
+        cells[model] = {
+            METHODS[m].label: f"{scores[m]:.2f}" + (f" ({board[m]:.2f})" if m in board else "") if m in scores else "-"
+            for m in methods
+        }
+        ranked = sorted(scores, key=scores.get, reverse=True)
+        if len(ranked) >= 2:
+            verdicts.append(
+                f"- **{model}**: {_label(ranked[0])} ({scores[ranked[0]]:.2f}) the most faithful of the {len(ranked)} "
+                f"shown, {_label(ranked[-1])} ({scores[ranked[-1]]:.2f}) the least"
+            )
+    arrays = cache.leaderboard()
+    st.markdown(
+        "**How faithful is each map on this digit?** SRG for the class each model reads: its pixels removed in the "
+        "map's order, least relevant first against most relevant first (0: no better than a random order, up to 1)."
+        + ("" if isinstance(arrays, str) else f" In brackets, the mean over the leaderboard's {len(arrays['index']):,} digits.")
+    )
+    st.dataframe(pd.DataFrame.from_dict(cells, orient="index"), width="stretch", key="grid_srg")
+    if verdicts:
+        st.markdown("On this digit:\n" + "\n".join(verdicts))
+
+
 def digit_section(focus: str, index: int | str, target: int) -> None:
     """This digit's deletion strip for the focus model: the digit with 0, 10, 20 and 50% of its pixels removed in
     each method's order (most relevant first), its SRG beside the leaderboard's mean, and a one-line verdict."""
     methods = tuple(methods_for(cache.models()[focus])) + (fa.RANDOM,)
+    two_at_once(grid_calls(focus, index, methods[:-1], [target]))  # the maps the grid lacks, on the two cores
     scores = _digit_scores(focus, index, target, methods)
-    arrays = cache.leaderboard()
-    board = {}
-    if not isinstance(arrays, str) and focus in list(arrays["models"]):
-        i, k = list(arrays["models"]).index(focus), list(arrays["metrics"]).index("SRG")
-        board = {str(m): float(arrays["value"][i, j, k]) for j, m in enumerate(arrays["methods"])}
-    st.subheader(f"This digit, pixels removed in each map's order ({focus}, class {target})")
+    board = board_srg(focus)
     st.caption(
         "Each row takes away the pixels its map calls most important first (set to black): a faithful map makes the "
         f"model lose class {target} quickly. Under each picture, the probability {focus} still gives it; SRG sums up "

@@ -3,6 +3,8 @@ integrated-gradients completeness table, and the trust checks. The page calls on
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -11,11 +13,21 @@ from mnistdash.explain import CAPTUM_METHODS, METHODS, has_gradients, methods_fo
 from mnistdash.explain.checks import completeness_row, linear_sums
 from mnistdash.plots.figures import symmetric_range
 from mnistdash.ui.explain import trust
-from mnistdash.ui.explain.attributions import test_attribution, test_ig
+from mnistdash.ui.explain.attributions import (
+    TwoAtOnce,
+    exact_scores,
+    grid_calls,
+    randomization_scores,
+    test_attribution,
+    test_ig,
+    two_at_once,
+)
+from mnistdash.ui.explain.faithfulness import digit_srg, srg_table
 from mnistdash.ui.zoom import zoomable_mosaic
 from mnistdash.zoo import registry
 from mnistdash.zoo.registry import LINEAR_MODELS, TORCH_CLASSIFIERS
 
+RANDOM_KEY = "explain_random"  # the randomized-weights section, opened on demand (the URL's random=1)
 DEFAULT_METHODS = ["saliency", "input-x-gradient", "integrated-gradients", "occlusion"]  # shown before a click
 
 
@@ -52,10 +64,28 @@ def linear_section(models: dict, index, image: np.ndarray, probs: dict, second: 
     return linear
 
 
-def network_section(models: dict, index, probs: dict, second: dict) -> None:
-    """Networks: a model x method grid of maps (predicted class, class B, or their difference), then IG's completeness."""
+def _nets(models: dict) -> list[str]:
+    return [n for n in TORCH_CLASSIFIERS + tuple(registry.imported()) if n in models]
+
+
+def start_work(models: dict, index, probs: dict) -> TwoAtOnce:
+    """Start the grid's maps of each network's answer (the methods picked last time) and the trust section's
+    scores on the two cores, while the page draws what comes before them (network_section waits for them)."""
+    methods = st.session_state.get("explain_methods", DEFAULT_METHODS)
+    calls, randomized = trust_calls(models, [n for n in LINEAR_MODELS if n in models], index, probs)
+    for n in _nets(models):
+        mine = [m for m in methods if m in methods_for(models[n])]
+        calls += grid_calls(n, index, mine, [int(probs[n].argmax())], [randomized[1]] if randomized[0] == n else [])
+    return TwoAtOnce(calls, COSTLIEST_FIRST)
+
+
+def network_section(models: dict, index, probs: dict, second: dict, started: TwoAtOnce | None = None) -> None:
+    """Networks: a model x method grid of maps (predicted class, class B, or their difference), each map's SRG on
+    this digit, then IG's completeness. `started`: the work start_work began, waited for first."""
+    if started is not None:
+        started.wait()
     st.header("Networks: model × method")
-    nets = [n for n in TORCH_CLASSIFIERS + tuple(registry.imported()) if n in models]
+    nets = _nets(models)
     c1, c2 = st.columns([2, 3])
     which = c1.radio(
         "Explain",
@@ -73,6 +103,7 @@ def network_section(models: dict, index, probs: dict, second: dict) -> None:
         key="explain_methods",
     )
     if nets and methods:
+        _compute_two_at_once(models, nets, index, probs, second, which, methods)
         maps, raws, titles, row_titles = [], [], [], []
         for n in nets:
             pred, other = int(probs[n].argmax()), second[n]
@@ -118,6 +149,7 @@ def network_section(models: dict, index, probs: dict, second: dict) -> None:
         for n in registry.imported():
             if n in nets:
                 st.caption(f"Imported model {n}: explained by {models[n].explained_by}.")
+        srg_table({n: digit_srg(n, index, int(probs[n].argmax()), methods) for n in nets}, methods)
         if "integrated-gradients" in methods:
             gaps = []
             for n in [n for n in nets if has_gradients(models[n])]:
@@ -138,10 +170,60 @@ def network_section(models: dict, index, probs: dict, second: dict) -> None:
             st.dataframe(pd.DataFrame(gaps), hide_index=True, width="stretch")
 
 
+COSTLIEST_FIRST = (
+    "integrated-gradients",
+    "occlusion",
+    "randomization",
+    "exact",
+    "gradient-shap",
+    "smoothgrad",
+    "deeplift",
+    "lrp",
+)
+
+
+def _compute_two_at_once(models: dict, nets: list[str], index, probs: dict, second: dict, which: str, methods) -> None:
+    """The grid's maps (those start_work did not compute: another class), then each row's SRG, on the server's two
+    cores into the caches the grid reads (bench/explain_latency.py)."""
+    calls = []
+    for n in nets:
+        pred, other = int(probs[n].argmax()), second[n]
+        targets = {"predicted class": [pred], "class B": [other], "difference": [pred, other]}[which]
+        calls += grid_calls(n, index, [m for m in methods if m in methods_for(models[n])], targets)
+    two_at_once(calls, COSTLIEST_FIRST)
+    two_at_once([("srg", functools.partial(digit_srg, n, index, int(probs[n].argmax()), methods)) for n in nets])
+
+
+def trust_calls(models: dict, linear: list[str], index, probs: dict) -> tuple[list, tuple]:
+    """The trust section's work for the models its pickers hold: (cost key, call) pairs that touch no network, and
+    (network, call) for the randomized-weights check when it is open ((None, None) when not), which runs every
+    method on the network, hooks included, so it goes with that network's maps (start_work)."""
+    calls, randomized = [], (None, None)
+    if linear:
+        model = st.session_state.get(trust.EXACT_PICKER) or trust.default_linear(linear)
+        if model in linear:
+            calls.append(("exact", functools.partial(exact_scores, model, index, int(probs[model].argmax()), CAPTUM_METHODS)))
+    nets = [n for n in TORCH_CLASSIFIERS if n in models]
+    if nets and st.session_state.get(RANDOM_KEY):
+        model = st.session_state.get(trust.RANDOM_PICKER) or nets[0]
+        if model in nets:
+            pred = int(probs[model].argmax())
+            randomized = (model, functools.partial(randomization_scores, model, index, pred, tuple(CAPTUM_METHODS)))
+    return calls, randomized
+
+
 def trust_section(models: dict, linear: list[str], index, probs: dict) -> None:
     """Can the methods be trusted: against the exact linear answer, and under weight randomization."""
     st.header("Can the methods be trusted?")
     if linear:
         trust.exact_table(linear, index, probs)
     if any(n in models for n in TORCH_CLASSIFIERS):  # built-in networks: an imported graph's weights are not randomized
-        trust.randomization_table([n for n in TORCH_CLASSIFIERS if n in models], index, probs)
+        # on demand: a network's every method, trained and scrambled, is 65-490 ms of a new digit's rerun
+        section = st.expander(
+            "Randomized weights: does each map change when the network's weights are scrambled?",
+            key=RANDOM_KEY,
+            on_change="rerun",
+        )
+        with section:
+            if section.open:
+                trust.randomization_table([n for n in TORCH_CLASSIFIERS if n in models], index, probs)

@@ -22,6 +22,7 @@ from mnistdash.ui import cache
 from mnistdash.ui.explain.attributions import exact_scores, randomization_scores
 
 LABELS = {m: METHODS[m].label for m in CAPTUM_METHODS}
+EXACT_PICKER, RANDOM_PICKER = "trust_linear", "rand_model"  # the tables' model pickers
 WHY_EXACT = (
     "Why input × gradient and integrated gradients are exact here: a linear logit f(x) = w·x + b has the gradient w "
     "everywhere, so x · ∇f = w·x exactly, and integrated gradients from a black image average that same constant "
@@ -43,11 +44,14 @@ def _shares(art: dict, kind: str) -> pd.DataFrame:
     return pd.DataFrame(cells, index=models, columns=[LABELS.get(m, m) for m in methods])
 
 
+def default_linear(linear: list[str]) -> str:
+    return "logreg-multinomial" if "logreg-multinomial" in linear else linear[0]
+
+
 def exact_table(linear: list[str], index: int, probs: dict[str, np.ndarray]) -> None:
     """Each method's correlation with the exact w·x on a linear model: this digit, and over the sample."""
     st.subheader("Against the exact answer")
-    default = linear.index("logreg-multinomial") if "logreg-multinomial" in linear else 0
-    model = st.selectbox("Linear model to check on", linear, index=default, key="trust_linear")
+    model = st.selectbox("Linear model to check on", linear, index=linear.index(default_linear(linear)), key=EXACT_PICKER)
     pred = int(probs[model].argmax())
     this = exact_scores(model, index, pred, CAPTUM_METHODS)
     art, sample = _sample()
@@ -74,8 +78,7 @@ def exact_table(linear: list[str], index: int, probs: dict[str, np.ndarray]) -> 
 
 def randomization_table(nets: list[str], index: int, probs: dict[str, np.ndarray]) -> None:
     """Each method's rank correlation before and after randomizing a network: this digit, and over the sample."""
-    st.subheader("Randomized weights")
-    model = st.selectbox("Network", nets, key="rand_model")
+    model = st.selectbox("Network", nets, key=RANDOM_PICKER)
     pred = int(probs[model].argmax())
     this = randomization_scores(model, index, pred, tuple(CAPTUM_METHODS))
     art, sample = _sample()

@@ -9,6 +9,7 @@ from mnistdash.ui.explain import sections as explain_views
 from mnistdash.ui.explain.attributions import test_attribution
 from mnistdash.ui.explain.compare import chosen_class, comparison_picker
 from mnistdash.ui.explain.faithfulness import STRIP_KEY, digit_section
+from mnistdash.ui.explain.influence import INFLUENCE_KEY, influence_section
 from mnistdash.zoo import registry
 
 widgets.page_header("Explain a digit", "Which pixels push each model toward its answer, and away from the one it did not give.")
@@ -21,7 +22,13 @@ if not names:
     st.error("No classifier could be loaded; see the notices above.")
     st.stop()
 
-url_defaults = {"model": "cnn" if "cnn" in names else names[0], "method": "input-x-gradient", "strip": "0", "random": "0"}
+url_defaults = {
+    "model": "cnn" if "cnn" in names else names[0],
+    "method": "input-x-gradient",
+    "strip": "0",
+    "random": "0",
+    "influence": "0",
+}
 url.restore(
     "Explain",
     {
@@ -32,6 +39,7 @@ url.restore(
         "method": url.apply_choice("explain_method", list(METHODS)),
         "strip": url.apply_open(STRIP_KEY),
         "random": url.apply_open(explain_views.RANDOM_KEY),
+        "influence": url.apply_open(INFLUENCE_KEY),
     },
     url_defaults,
 )
@@ -54,6 +62,7 @@ url.publish(
         "method": focus_method,
         "strip": url.opened(STRIP_KEY),
         "random": url.opened(explain_views.RANDOM_KEY),
+        "influence": url.opened(INFLUENCE_KEY),
     },
     url_defaults,
 )
@@ -87,6 +96,7 @@ strip = st.expander(  # on demand: every method of the focus model, its maps and
 with strip:
     if strip.open:
         digit_section(focus, index, focus_pred)
+influence_section(models, index, probs)
 st.page_link(
     "pages/10_Trust_the_maps.py",
     label="Which map to trust, every method scored on every model, and a planted shortcut as ground truth: Trust the maps",

@@ -33,7 +33,8 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME",
         choices=BUILTIN_MODELS + PSEUDO_TARGETS,
         help="train only these models ('lab': the Linear lab; 'ood': the digit score; 'attack': the attack tables; "
-        "'faithfulness': the attribution leaderboard; 'shortcut': the planted-shortcut copies and their figures)",
+        "'faithfulness': the attribution leaderboard; 'shortcut': the planted-shortcut copies and their figures; "
+        "'influence': the training digits' representations behind `mnistdash influence`)",
     )
     t.add_argument("--quick", action="store_true", help="2,000 training digits, one epoch: for tests and smoke runs")
     t.add_argument("--data-dir", type=Path, default=None, help="a folder of IDX or Kannada-MNIST npz files")
@@ -82,6 +83,12 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("--class", dest="target", type=int, default=None, help="with --model: the class the mask may push to")
     sc.add_argument("--n", type=int, default=200, help="with --model: marked test digits explained per group")
     sc.add_argument("--json", action="store_true")
+
+    inf = sub.add_parser("influence", help="the training digits that most support and most oppose a model's answer")
+    inf.add_argument("--digit", type=int, required=True, metavar="N", help="a test digit's index")
+    inf.add_argument("--model", default="cnn", help="a network with the artifact influence-NAME (default: cnn)")
+    inf.add_argument("--top", type=int, default=8, help="training digits per role and method (default 8)")
+    inf.add_argument("--json", action="store_true", help='{"method": [{"index", "label", "score", "role"}, ...]}')
 
     from mnistdash.people.cli import add_parser as add_reviews
 
@@ -314,6 +321,37 @@ def _faithfulness(args) -> int:
     return 0
 
 
+def _influence(args) -> int:
+    from mnistdash import store, zoo
+    from mnistdash.data import load_split
+    from mnistdash.explain import influence
+
+    if args.model not in influence.NETWORKS:
+        raise UsageError(f"--model: the training digits are kept for {', '.join(influence.NETWORKS)}, not {args.model!r}")
+    test = load_split("test")
+    if not 0 <= args.digit < len(test):
+        raise UsageError(f"--digit: a test digit's index, 0 to {len(test) - 1}")
+    if args.top < 1:
+        raise UsageError("--top: at least 1")
+    arrays = store.load_artifact(influence.INFLUENCE_KEY.format(args.model), args.models_dir)
+    model = zoo.load(args.model, args.models_dir)
+    digit = test.floats()[args.digit]
+    answer = int(model.predict_proba(digit[None]).argmax())
+    found = influence.behind(model, arrays, digit, answer, args.top)
+    labels = arrays["labels"]
+    out = {m: [{**r, "label": int(labels[r["index"]])} for r in rows] for m, rows in found.items()}
+    if args.json:
+        print(json.dumps(out, indent=2))
+        return 0
+    print(f"test digit {args.digit} (labelled {int(test.labels[args.digit])}): {args.model} reads {answer}")
+    for method, rows in out.items():
+        print(f"\n{method}")
+        for role in ("supports", "opposes"):
+            cells = [f"#{r['index']} ({r['label']}) {r['score']:+.3g}" for r in rows if r["role"] == role]
+            print(f"  {role}: " + ", ".join(cells))
+    return 0
+
+
 def _shortcut(args) -> int:
     from mnistdash import store
     from mnistdash.explain import shortcut as sc
@@ -423,6 +461,7 @@ def main(argv: list[str] | None = None) -> int:
             "lab": _lab,
             "faithfulness": _faithfulness,
             "shortcut": _shortcut,
+            "influence": _influence,
         }
         if args.command == "reviews":
             from mnistdash.people.cli import run as reviews

@@ -204,6 +204,13 @@ def _train_all(only, quick, data_dir, models_dir, seed) -> dict[str, dict[str, A
         from mnistdash.zoo import load_all
 
         build_faithfulness(load_all(models_dir=models_dir)[0], test, models_dir, quick=quick)
+    from mnistdash.explain.influence import NETWORKS, build_influence
+
+    rebuilt = NETWORKS if not only or "influence" in only else tuple(n for n in NETWORKS if n in names)
+    if rebuilt:  # the training digits' representations, from the networks just built (or stored, alone)
+        from mnistdash.zoo import load_all
+
+        build_influence(load_all(rebuilt, models_dir)[0], train, test, models_dir, quick=quick)
     if not only or "lab" in only:
         build_lab(train, test, models_dir, quick=quick, seed=seed)
     return results

@@ -128,3 +128,20 @@ def test_clicking_a_column_sorts_the_leaderboard(page, server):
         assert (steps >= -1e-9).all() if order == "ascending" else (steps <= 1e-9).all(), (order, shown)
     _the_shortcut_maps_show_the_mark(page)  # further down the same page
     assert_no_errors(page)
+
+
+def test_the_training_digits_behind_an_answer_are_drawn(page, server):
+    """The Explain page's training digits behind the cnn's answer (opened by the link's influence=1): two methods x
+    supporting and opposing, eight training digits each, every one drawn with ink."""
+    open_page(page, server, "Explain?digit=247&model=cnn&influence=1", "The training digits behind this answer")
+    for method in ("representer", "nearest"):
+        for role in ("supports", "opposes"):
+            grid = page.locator(f".st-key-behind_{method}_{role}_grid").first
+            grid.wait_for(timeout=60_000)
+            grid.scroll_into_view_if_needed()
+            pictures = grid.locator("img")
+            assert pictures.count() == 8, (method, role)
+            inks = [_ink(pictures.nth(k).screenshot()) for k in range(8)]
+            assert min(inks) > 0.03, (method, role, inks)  # a digit on each, not a blank square
+            assert "(" in grid.inner_text()  # its index, label and score under it
+    assert_no_errors(page)

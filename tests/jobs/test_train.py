@@ -25,6 +25,10 @@ def test_quick_store_artifacts(quick_store):
     shortcut = store.load_artifact("shortcut", quick_store)  # the planted-shortcut copies and the originals beside them
     assert list(shortcut["models"]) == ["mlp-shortcut", "cnn-shortcut", "mlp", "cnn"]
     assert shortcut["mass"].shape == (4, len(shortcut["methods"]), 2) and int(shortcut["per_group"][0]) == 8
+    for name in ("mlp", "cnn"):  # the training digits behind an answer: every training digit's representation
+        behind = store.load_artifact(f"influence-{name}", quick_store)
+        assert behind["features"].shape[0] == behind["alpha"].shape[0] == len(behind["labels"]) == 2000
+        assert behind["weight"].shape == (10, behind["features"].shape[1])
 
 
 def test_train_on_kannada_npz_layout_is_seeded(tmp_path):

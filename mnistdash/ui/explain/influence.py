@@ -1,0 +1,84 @@
+"""The Explain page's training digits behind an answer: for the digit at hand, the training digits that most
+support and most oppose a network's answer, by representer points and by nearest neighbours in its representation
+(mnistdash.explain.influence)."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from mnistdash.explain import influence
+from mnistdash.ui import cache
+from mnistdash.ui.grid import digit_grid
+
+INFLUENCE_KEY = "explain_influence"  # the section, opened on demand (the URL's influence=1)
+PICKER = "influence_model"
+HOW = {
+    "representer": (
+        "Representer points",
+        "the network's last layer, refitted, is a sum over the training digits; each digit's share of this answer's "
+        "score is how alike the two look to the network times how much that training digit pulled the layer "
+        "(a hard or unusual example pulls more).",
+    ),
+    "nearest": (
+        "Nearest neighbours",
+        "the training digits the network represents most alike (cosine similarity of its last hidden layer), those "
+        "labelled as its answer and those labelled otherwise: likeness alone, whatever the digit taught it.",
+    ),
+}
+
+
+@st.cache_resource(show_spinner="Reading the training digits' representations ...")
+def _artifact(model: str) -> tuple[dict, np.ndarray] | str:
+    """(the artifact, its features as float32) per server, or the one line that says why it is missing."""
+    got = cache.artifact(influence.INFLUENCE_KEY.format(model))
+    if isinstance(got, str):
+        return got
+    return got, got["features"].astype(np.float32)
+
+
+@st.cache_data(max_entries=500, show_spinner=False)
+def _behind(model: str, index: int | str, target: int) -> dict:
+    arrays, features = _artifact(model)
+    return influence.behind(cache.models()[model], arrays, cache.digit(index), target, features=features)
+
+
+def influence_section(models: dict, index: int | str, probs: dict) -> None:
+    """Opened on demand: a network picker, then per method the training digits that support and oppose its answer."""
+    section = st.expander(
+        "The training digits behind this answer: which of the 60,000 support it, and which oppose it",
+        key=INFLUENCE_KEY,
+        on_change="rerun",
+    )
+    with section:
+        if not section.open:
+            return
+        nets = [n for n in influence.NETWORKS if n in models]
+        if not nets:
+            st.info(f"None of {', '.join(influence.NETWORKS)} is loaded here.")
+            return
+        model = st.radio("Network", nets, index=nets.index("cnn") if "cnn" in nets else 0, horizontal=True, key=PICKER)
+        got = _artifact(model)
+        if isinstance(got, str):
+            st.warning(f"The training digits are unavailable: {got}; run `mnistdash train --only influence`.")
+            return
+        arrays = got[0]
+        answer = int(probs[model].argmax())
+        found = _behind(model, index, answer)
+        st.caption(
+            f"{model} reads **{answer}**. Its last layer, refitted for this (Yeh et al. 2018, L2 penalty "
+            f"{float(arrays['lam'][0]):g}), reads {100 * float(arrays['agreement'][0]):.2f}% of the test digits as "
+            f"{model} does. Under each digit: its index, its label and its score. A click on a digit enlarges it."
+        )
+        labels = arrays["labels"]
+        for method, (title, how) in HOW.items():
+            st.markdown(f"**{title}**: {how}")
+            for role in ("supports", "opposes"):
+                rows = [r for r in found[method] if r["role"] == role]
+                st.caption(f"{'Supporting' if role == 'supports' else 'Opposing'} {answer}")
+                digit_grid(
+                    np.array([r["index"] for r in rows]),
+                    "train",
+                    [f"#{r['index']} ({int(labels[r['index']])}) {r['score']:+.2g}" for r in rows],
+                    key=f"behind_{method}_{role}",
+                )

@@ -47,7 +47,9 @@ def last_linear(module: nn.Module) -> nn.Linear:
 
 
 def representation(model, x: np.ndarray, batch: int = 500) -> np.ndarray:
-    """(N, d + 1) float32: what the last layer of `model` (a TorchClassifier) reads for each digit, and a 1."""
+    """(N, d + 1) float32: what the last layer of `model` (a TorchClassifier, or a torch module) reads for each
+    digit, and a 1."""
+    module = getattr(model, "module", model)
     seen: list[torch.Tensor] = []
     me = threading.get_ident()  # the module is shared: another visitor's forward pass must not land here
 
@@ -55,11 +57,11 @@ def representation(model, x: np.ndarray, batch: int = 500) -> np.ndarray:
         if threading.get_ident() == me:
             seen.append(args[0].detach().float())
 
-    hook = last_linear(model.module).register_forward_pre_hook(keep)
+    hook = last_linear(module).register_forward_pre_hook(keep)
     try:
         with torch.inference_mode():
             for s in range(0, len(x), batch):
-                model.module(torch.from_numpy(np.asarray(x[s : s + batch], np.float32)))
+                module(torch.from_numpy(np.asarray(x[s : s + batch], np.float32)))
     finally:
         hook.remove()
     phi = torch.cat(seen).numpy()
@@ -151,3 +153,40 @@ def _ranked(score: np.ndarray, support: np.ndarray, oppose: np.ndarray) -> list[
     return [{"index": int(i), "score": float(score[i]), "role": "supports"} for i in support] + [
         {"index": int(i), "score": float(score[i]), "role": "opposes"} for i in oppose
     ]
+
+
+# Finding flipped labels (the honest test of a training-data ranking): a seeded 5% of the training labels changed to
+# another class, an mlp trained on that copy, and its training digits ranked by how much each influences itself.
+FLIP_SHARE = 0.05
+FLIPPED_KEY = "influence-flipped"
+RANKINGS = {
+    "tracin": "TracIn self-influence (last layer, over the training's checkpoints)",
+    "representer": "representer self-influence (its weight for its own label x its own similarity)",
+    "mislabels": "the Errors page's mislabel ranking (cross-validated probabilities)",
+    "random": "a random order",
+}
+
+
+def flip_labels(labels: np.ndarray, share: float = FLIP_SHARE, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(labels with a seeded `share` of them changed to another class, which ones were changed)."""
+    rng = np.random.default_rng(seed)
+    changed = np.zeros(len(labels), bool)
+    changed[rng.choice(len(labels), round(share * len(labels)), replace=False)] = True
+    out = np.array(labels, np.int64)
+    out[changed] = (out[changed] + rng.integers(1, 10, changed.sum())) % 10  # never the same class
+    return out, changed
+
+
+def self_gradient(phi: np.ndarray, logits: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """(N,) the squared norm of each digit's loss gradient with respect to the last layer (weights and bias):
+    ||softmax - onehot||^2 * ||phi||^2, phi carrying its 1 (TracIn's term for a digit with itself)."""
+    z = logits - logits.max(1, keepdims=True)
+    p = np.exp(z) / np.exp(z).sum(1, keepdims=True)
+    p[np.arange(len(labels)), labels] -= 1
+    return (p**2).sum(1) * (np.asarray(phi, np.float64) ** 2).sum(1)
+
+
+def recall_at(score: np.ndarray, flipped: np.ndarray, shares=(0.05, 0.10)) -> list[float]:
+    """The share of the flipped labels among the highest-scored `share` of the digits, for each share."""
+    order = np.argsort(-score, kind="stable")
+    return [float(flipped[order[: round(s * len(score))]].sum() / flipped.sum()) for s in shares]

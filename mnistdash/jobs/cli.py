@@ -85,7 +85,11 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("--json", action="store_true")
 
     inf = sub.add_parser("influence", help="the training digits that most support and most oppose a model's answer")
-    inf.add_argument("--digit", type=int, required=True, metavar="N", help="a test digit's index")
+    which = inf.add_mutually_exclusive_group(required=True)
+    which.add_argument("--digit", type=int, metavar="N", help="a test digit's index")
+    which.add_argument(
+        "--evaluate", action="store_true", help="the flipped-label test: the share found in the top 5%% and 10%% per ranking"
+    )
     inf.add_argument("--model", default="cnn", help="a network with the artifact influence-NAME (default: cnn)")
     inf.add_argument("--top", type=int, default=8, help="training digits per role and method (default 8)")
     inf.add_argument("--json", action="store_true", help='{"method": [{"index", "label", "score", "role"}, ...]}')
@@ -326,6 +330,24 @@ def _influence(args) -> int:
     from mnistdash.data import load_split
     from mnistdash.explain import influence
 
+    if args.evaluate:
+        arrays = store.load_artifact(influence.FLIPPED_KEY, args.models_dir)
+        rows = [
+            {"ranking": str(k), "top_5%": float(r[0]), "top_10%": float(r[1])}
+            for k, r in zip(arrays["rankings"], arrays["recall"])
+        ]
+        if args.json:
+            print(json.dumps(rows, indent=2))
+            return 0
+        n, flipped = int(arrays["n"][0]), int(arrays["flipped"][0])
+        print(
+            f"{flipped:,} of {n:,} training labels flipped (seeded); an mlp trained on them reads "
+            f"{100 * float(arrays['test_accuracy'][0]):.2f}% of the test digits. Share of the flipped labels found in:"
+        )
+        print(f"  {'ranking':<80} {'top 5%':>8} {'top 10%':>8}")
+        for r in rows:
+            print(f"  {influence.RANKINGS.get(r['ranking'], r['ranking']):<80} {r['top_5%']:>8.1%} {r['top_10%']:>8.1%}")
+        return 0
     if args.model not in influence.NETWORKS:
         raise UsageError(f"--model: the training digits are kept for {', '.join(influence.NETWORKS)}, not {args.model!r}")
     test = load_split("test")

@@ -57,7 +57,10 @@ def _fit_torch(
     loss_fn: Callable[[torch.nn.Module, torch.Tensor, torch.Tensor, torch.Generator], torch.Tensor],
     desc: str,
     seed: int,
+    after_epoch: Callable[[int, torch.nn.Module, float], None] | None = None,
 ) -> None:
+    """Train `module` in place; `after_epoch(epoch, module, lr)`, when given, sees it after each epoch (a
+    checkpoint: module in eval mode, the learning rate of the epoch's last step)."""
     g = torch.Generator().manual_seed(seed)
     opt = torch.optim.AdamW(module.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     steps_per_epoch = math.ceil(len(x) / cfg.batch)
@@ -82,6 +85,11 @@ def _fit_torch(
             total += loss.item()
         bar.close()
         tqdm.write(f"  {desc} epoch {epoch + 1}/{cfg.epochs}: loss {total / steps_per_epoch:.4f}")
+        if after_epoch is not None:
+            lr = opt.param_groups[0]["lr"]  # the schedule's rate at this point of training
+            module.eval()
+            after_epoch(epoch, module, lr)
+            module.train()
     module.eval()
 
 
@@ -211,6 +219,66 @@ def _train_all(only, quick, data_dir, models_dir, seed) -> dict[str, dict[str, A
         from mnistdash.zoo import load_all
 
         build_influence(load_all(rebuilt, models_dir)[0], train, test, models_dir, quick=quick)
+    if not only or "influence" in only:
+        build_flipped(train, test, models_dir, quick=quick, seed=seed)
     if not only or "lab" in only:
         build_lab(train, test, models_dir, quick=quick, seed=seed)
     return results
+
+
+def build_flipped(train: Split, test: Split, models_dir=None, quick: bool = False, seed: int = SEED) -> dict:
+    """Finding flipped labels, the honest test of the training-data rankings: a seeded 5% of the training labels
+    changed to another class, an mlp trained on that copy as the mlp is (its every epoch a checkpoint), and the
+    training digits ranked by TracIn self-influence (the last layer's gradient norms summed over the checkpoints,
+    weighted by the learning rate), by representer self-influence, by the Errors page's mislabel ranking (its
+    cross-validated probabilities, computed on the copy) and at random. Saved as the artifact influence-flipped:
+    the share of the flipped labels in the top 5% and 10% of each ranking."""
+    from mnistdash.explain import influence
+    from mnistdash.mistakes.mislabels import cross_val_proba, rank
+
+    start = time.perf_counter()
+    labels, flipped = influence.flip_labels(train.labels, influence.FLIP_SHARE, seed)
+    family, config = SPECS["mlp"]
+    cfg = TrainConfig(**{**asdict(TRAIN["mlp"]), "epochs": 5}) if quick else TRAIN["mlp"]
+    torch.manual_seed(seed)  # the copy starts from the weights the mlp starts from
+    module = build_module(family, config)
+    images = train.floats()
+    tracin = np.zeros(len(labels))
+
+    def checkpoint(epoch: int, net: torch.nn.Module, lr: float) -> None:
+        phi = influence.representation(net, images).astype(np.float64)
+        last = influence.last_linear(net)
+        w = np.concatenate([last.weight.detach().double().numpy(), last.bias.detach().double().numpy()[:, None]], 1)
+        tracin[:] += lr * influence.self_gradient(phi, phi @ w.T, labels)
+
+    x, y = torch.from_numpy(images).unsqueeze(1), torch.from_numpy(labels)
+    _fit_torch(module, cfg, x, y, _classify_loss(cfg.label_smoothing), "mlp, 5% of labels flipped", seed, checkpoint)
+    phi = influence.representation(module, images).astype(np.float16).astype(np.float64)
+    last = influence.last_linear(module)
+    w = np.concatenate([last.weight.detach().double().numpy(), last.bias.detach().double().numpy()[:, None]], 1)
+    fit = influence.refit(phi, labels, start=w)
+    scores = {
+        "tracin": tracin,
+        "representer": fit["alpha"][np.arange(len(labels)), labels] * (phi**2).sum(1),
+        "mislabels": rank(cross_val_proba(images, labels, folds=5, epochs=2 if quick else 6, seed=seed), labels)[2],
+        "random": np.random.default_rng(seed).random(len(labels)),
+    }
+    recall = np.array([influence.recall_at(scores[k], flipped) for k in influence.RANKINGS])
+    with torch.inference_mode():
+        test_accuracy = float((module(torch.from_numpy(test.floats())).argmax(1).numpy() == test.labels).mean())
+    seconds = time.perf_counter() - start
+    arrays = {
+        "rankings": np.array(list(influence.RANKINGS)),
+        "recall": recall,  # (rankings, 2): the top 5% and the top 10%
+        "shares": np.array([0.05, 0.10]),
+        "flipped": np.array([int(flipped.sum())]),
+        "n": np.array([len(labels)]),
+        "test_accuracy": np.array([test_accuracy]),
+    }
+    store.save_artifact(influence.FLIPPED_KEY, arrays, models_dir, build_seconds=round(seconds, 1), seed=seed)
+    tqdm.write(
+        "flipped labels found in the top 5% / 10%: "
+        + ", ".join(f"{k} {100 * r[0]:.1f}% / {100 * r[1]:.1f}%" for k, r in zip(influence.RANKINGS, recall))
+        + f" ({seconds:.0f} s)"
+    )
+    return {k: r.tolist() for k, r in zip(influence.RANKINGS, recall)}

@@ -91,3 +91,29 @@ def test_explain_page_opens_the_training_digits_behind_the_answer():
     assert not at.exception, [e.message for e in at.exception]
     assert sum(c.value.startswith(("Supporting", "Opposing")) for c in at.caption) == 4  # two methods x two roles
     assert any("Representer points" in m.value for m in at.markdown)
+    flips = next(d.value for d in at.dataframe if "top 10%" in d.value.columns)  # the flipped-label test's figures
+    assert len(flips) == len(influence.RANKINGS) and flips["ranking"].iloc[0].startswith("TracIn")
+
+
+def test_tracin_finds_flipped_labels_far_above_random(quick_store):
+    """On the quick store's small seeded copy (2,000 training digits, 100 labels flipped, five epochs) and on the
+    committed one (60,000, 3,000 flipped): TracIn self-influence puts most flipped labels in its top 10%."""
+    for folder in (quick_store, None):
+        arrays = store.load_artifact(influence.FLIPPED_KEY, folder)
+        recall = dict(zip(map(str, arrays["rankings"]), arrays["recall"][:, 1]))
+        assert recall["tracin"] > max(0.6, recall["random"] + 0.4), recall
+        assert recall["representer"] > recall["random"] + 0.4, recall
+        assert abs(recall["random"] - 0.10) < 0.05 if folder is None else recall["random"] < 0.3
+        assert int(arrays["flipped"][0]) == round(influence.FLIP_SHARE * int(arrays["n"][0]))
+
+
+def test_flipping_labels_is_seeded_and_never_keeps_the_class():
+    labels = np.arange(1000) % 10
+    a, changed = influence.flip_labels(labels, 0.05, seed=3)
+    b, again = influence.flip_labels(labels, 0.05, seed=3)
+    assert (a == b).all() and (changed == again).all() and changed.sum() == 50
+    assert (a[changed] != labels[changed]).all() and (a[~changed] == labels[~changed]).all()
+    out = run("influence", "--evaluate", "--json")
+    assert out.returncode == 0, out.stderr
+    rows = {r["ranking"]: r for r in json.loads(out.stdout)}
+    assert set(rows) == set(influence.RANKINGS) and rows["tracin"]["top_10%"] > rows["random"]["top_10%"]

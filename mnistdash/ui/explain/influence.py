@@ -71,6 +71,9 @@ def influence_section(models: dict, index: int | str, probs: dict) -> None:
             f"{model} does. Under each digit: its index, its label and its score. A click on a digit enlarges it."
         )
         labels = arrays["labels"]
+        flips = cache.artifact(influence.FLIPPED_KEY)
+        if not isinstance(flips, str):
+            _flipped(flips)
         for method, (title, how) in HOW.items():
             st.markdown(f"**{title}**: {how}")
             for role in ("supports", "opposes"):
@@ -82,3 +85,23 @@ def influence_section(models: dict, index: int | str, probs: dict) -> None:
                     [f"#{r['index']} ({int(labels[r['index']])}) {r['score']:+.2g}" for r in rows],
                     key=f"behind_{method}_{role}",
                 )
+
+
+def _flipped(arrays: dict) -> None:
+    """How well each ranking finds flipped labels: the honest test of the training-data methods."""
+    n, flipped = int(arrays["n"][0]), int(arrays["flipped"][0])
+    st.markdown(
+        f"**Do these methods find bad training labels?** {flipped:,} of the {n:,} training labels were flipped to "
+        f"another class (seeded), an mlp was trained on them (it reads {100 * float(arrays['test_accuracy'][0]):.1f}% "
+        "of the test digits), and its training digits ranked by each method: the share of the flipped labels among "
+        "the top 5% and the top 10% of each ranking (a random order finds about 5% and 10%)."
+    )
+    st.dataframe(
+        {
+            "ranking": [influence.RANKINGS.get(str(k), str(k)) for k in arrays["rankings"]],
+            "top 5%": [f"{100 * r[0]:.1f}%" for r in arrays["recall"]],
+            "top 10%": [f"{100 * r[1]:.1f}%" for r in arrays["recall"]],
+        },
+        hide_index=True,
+        key="behind_flipped",
+    )

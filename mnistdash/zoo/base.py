@@ -102,7 +102,7 @@ class TorchClassifier:
     runtime: forward-only work over many pictures at once (`many_logits`: the deletion curves, occlusion) runs the
     same module exported to ONNX through onnxruntime, about 2x faster than torch on one thread for the convnet
     (MLAS convolutions; bench/explain_latency.py); its logits match torch's to ~3e-6. `logits` stays torch's, so
-    accuracies and every committed figure are what torch computes."""
+    accuracies and the stored probabilities are what torch computes (a leaderboard rebuilt now moves by ~1e-6)."""
 
     def __init__(self, name: str, module: nn.Module, use_bf16: bool = False, runtime: bool = False):
         self.name = name

@@ -71,7 +71,7 @@ def _nets(models: dict) -> list[str]:
 def start_work(models: dict, index, probs: dict) -> TwoAtOnce:
     """Start the grid's maps of each network's answer (the methods picked last time) and the trust section's
     scores on the two cores, while the page draws what comes before them (network_section waits for them)."""
-    methods = st.session_state.get("explain_methods", DEFAULT_METHODS)
+    methods = st.session_state.get("explain_methods", DEFAULT_METHODS) or []
     calls, randomized = trust_calls(models, [n for n in LINEAR_MODELS if n in models], index, probs)
     for n in _nets(models):
         mine = [m for m in methods if m in methods_for(models[n])]

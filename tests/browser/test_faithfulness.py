@@ -132,7 +132,7 @@ def test_clicking_a_column_sorts_the_leaderboard(page, server):
 
 def test_the_training_digits_behind_an_answer_are_drawn(page, server):
     """The Explain page's training digits behind the cnn's answer (opened by the link's influence=1): two methods x
-    supporting and opposing, eight training digits each, every one drawn with ink."""
+    supporting and opposing, eight training digits each, every one drawn with ink; one opens its own view."""
     open_page(page, server, "Explain?digit=247&model=cnn&influence=1", "The training digits behind this answer")
     for method in ("representer", "nearest"):
         for role in ("supports", "opposes"):
@@ -144,4 +144,14 @@ def test_the_training_digits_behind_an_answer_are_drawn(page, server):
             inks = [_ink(pictures.nth(k).screenshot()) for k in range(8)]
             assert min(inks) > 0.03, (method, role, inks)  # a digit on each, not a blank square
             assert "(" in grid.inner_text()  # its index, label and score under it
+    look = page.get_by_label("Look at a training digit")  # a training digit's own view, in a dialog
+    look.scroll_into_view_if_needed()
+    look.click()
+    page.get_by_role("option").first.click()
+    dialog = page.get_by_role("dialog")
+    dialog.wait_for(timeout=60_000)
+    dialog.get_by_text("Likely mislabelled?").wait_for(timeout=60_000)
+    assert "Training digit #" in dialog.inner_text() and "labelled" in dialog.inner_text()
+    assert dialog.locator("[data-testid='stDataFrame']").count() == 1  # every model's reading (a canvas: no text)
+    assert _ink(dialog.locator("img").first.screenshot()) > 0.03  # the digit drawn large
     assert_no_errors(page)

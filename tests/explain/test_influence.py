@@ -117,3 +117,21 @@ def test_flipping_labels_is_seeded_and_never_keeps_the_class():
     assert out.returncode == 0, out.stderr
     rows = {r["ranking"]: r for r in json.loads(out.stdout)}
     assert set(rows) == set(influence.RANKINGS) and rows["tracin"]["top_10%"] > rows["random"]["top_10%"]
+
+
+def test_a_training_digits_own_view_reads_it_with_every_model_and_places_it_in_the_mislabel_ranking():
+    from mnistdash.mistakes.mislabels import rank
+    from mnistdash.ui import cache
+    from mnistdash.ui.explain.influence import training_view
+
+    cv = store.load_artifact("cv-train")["probs"]
+    labels = cache.split("train").labels
+    order, suspected, _ = rank(cv, labels)
+    worst, plain = int(order[0]), int(order[-1])  # the most and the least suspicious label of the 60,000
+    view = training_view(worst)
+    assert view["label"] == int(labels[worst]) and len(view["readings"]) == len(cache.classifiers())
+    assert view["mislabel"]["place"] == 1 and view["mislabel"]["suspected"] == int(suspected[worst])
+    assert view["mislabel"]["score"] > 0.5  # the cross-validated mlp is sure of another class
+    calm = training_view(plain)
+    assert calm["mislabel"]["place"] == len(labels) and calm["mislabel"]["score"] < 0
+    assert sum(r["reads"] == calm["label"] for r in calm["readings"]) >= len(calm["readings"]) - 1

@@ -13,6 +13,7 @@ from mnistdash.ui.grid import digit_grid
 
 INFLUENCE_KEY = "explain_influence"  # the section, opened on demand (the URL's influence=1)
 PICKER = "influence_model"
+LOOK = "behind_look"  # the picker that opens a training digit's own view
 HOW = {
     "representer": (
         "Representer points",
@@ -71,6 +72,19 @@ def influence_section(models: dict, index: int | str, probs: dict) -> None:
             f"{model} does. Under each digit: its index, its label and its score. A click on a digit enlarges it."
         )
         labels = arrays["labels"]
+        shown = list(dict.fromkeys(r["index"] for rows in found.values() for r in rows))
+        st.selectbox(
+            "Look at a training digit",
+            shown,
+            index=None,
+            format_func=lambda i: f"#{i}, labelled {int(labels[i])}",
+            key=LOOK,
+            on_change=_look,
+            placeholder="choose one of the training digits below: its label, every model's reading, a likely mislabel?",
+        )
+        picked = st.session_state.pop(f"{LOOK}__open", None)
+        if picked is not None:
+            st.dialog(f"Training digit #{picked}", width="large")(training_digit)(int(picked))
         flips = cache.artifact(influence.FLIPPED_KEY)
         if not isinstance(flips, str):
             _flipped(flips)
@@ -105,3 +119,80 @@ def _flipped(arrays: dict) -> None:
         hide_index=True,
         key="behind_flipped",
     )
+
+
+def _look() -> None:
+    st.session_state[f"{LOOK}__open"] = st.session_state[LOOK]
+    st.session_state[LOOK] = None  # the same digit can be chosen again
+
+
+@st.cache_resource(show_spinner=False)
+def _mislabel_ranking() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | str:
+    """(each training digit's place in the Errors page's mislabel ranking, its suspected label, its score, the
+    cross-validated probabilities), or the one line that says why it is missing."""
+    from mnistdash.mistakes.mislabels import rank
+
+    got = cache.artifact("cv-train")
+    if isinstance(got, str):
+        return got
+    probs = got["probs"].astype(np.float32)
+    order, suspected, score = rank(probs, cache.split("train").labels)
+    place = np.empty(len(order), int)
+    place[order] = np.arange(len(order))
+    return place, suspected, score, probs
+
+
+def training_view(index: int) -> dict:
+    """What the training digit's own view shows: its label, every classifier's reading of it, and its place in the
+    mislabel ranking (None where that artifact is missing)."""
+    image, label = cache.floats("train")[index], int(cache.split("train").labels[index])
+    models = cache.models()
+    readings = []
+    for name in cache.classifiers():
+        p = models[name].predict_proba(image[None])[0]
+        readings.append(
+            {
+                "model": name,
+                "reads": int(p.argmax()),
+                "probability": round(float(p.max()), 3),
+                f"p(label {label})": round(float(p[label]), 3),
+            }
+        )
+    ranking = _mislabel_ranking()
+    mislabel = None
+    if not isinstance(ranking, str):
+        place, suspected, score, probs = ranking
+        mislabel = {
+            "place": int(place[index]) + 1,
+            "of": len(place),
+            "suspected": int(suspected[index]),
+            "score": float(score[index]),
+            "p_label": float(probs[index, label]),
+            "p_suspected": float(probs[index, suspected[index]]),
+        }
+    return {"image": image, "label": label, "readings": readings, "mislabel": mislabel}
+
+
+def training_digit(index: int) -> None:
+    """The training digit's own view (a dialog): the digit, its label, every model's reading, a likely mislabel?"""
+    from mnistdash.ui.widgets import digit_image
+
+    view = training_view(index)
+    label = view["label"]
+    digit_image(view["image"], f"training digit #{index}, labelled {label}", alt=f"training digit {index}", px=168)
+    st.dataframe(view["readings"], hide_index=True)
+    st.caption("Every model here was trained on this digit: their readings say what they learned, not a fresh opinion.")
+    m = view["mislabel"]
+    if m is None:
+        st.caption("No mislabel ranking of the training set here; run `mnistdash train`.")
+    elif m["score"] > 0:
+        st.markdown(
+            f"**Likely mislabelled?** An mlp that never saw it (cross-validated) says {m['suspected']} "
+            f"({m['p_suspected']:.2f}) over the label {label} ({m['p_label']:.2f}): number {m['place']:,} of "
+            f"{m['of']:,} in the Errors page's mislabel ranking."
+        )
+    else:
+        st.markdown(
+            f"**Likely mislabelled?** No: an mlp that never saw it (cross-validated) agrees with the label {label} "
+            f"({m['p_label']:.2f}); number {m['place']:,} of {m['of']:,} in the mislabel ranking."
+        )

@@ -46,6 +46,12 @@ def last_linear(module: nn.Module) -> nn.Linear:
     return linears[-1]
 
 
+def last_layer_weights(module: nn.Module) -> np.ndarray:
+    """(classes, d + 1) float64: the last layer's weights with its bias as the last column (the representation's 1)."""
+    layer = last_linear(module)
+    return np.concatenate([layer.weight.detach().double().numpy(), layer.bias.detach().double().numpy()[:, None]], 1)
+
+
 def representation(model, x: np.ndarray, batch: int = 500) -> np.ndarray:
     """(N, d + 1) float32: what the last layer of `model` (a TorchClassifier, or a torch module) reads for each
     digit, and a 1."""
@@ -107,9 +113,7 @@ def build_influence(
         start = time.perf_counter()
         model = models[name]
         phi = representation(model, train.floats()).astype(np.float16)
-        layer = last_linear(model.module)
-        start_w = np.concatenate([layer.weight.detach().double().numpy(), layer.bias.detach().double().numpy()[:, None]], 1)
-        fit = refit(phi.astype(np.float64), train.labels, start=start_w)
+        fit = refit(phi.astype(np.float64), train.labels, start=last_layer_weights(model.module))
         test_phi = representation(model, test.floats())
         agree = float(((test_phi @ fit["weight"].T).argmax(1) == model.predict_proba(test.floats()).argmax(1)).mean())
         seconds = time.perf_counter() - start
@@ -128,15 +132,22 @@ def build_influence(
     return out
 
 
-def behind(model, arrays: dict, digit: np.ndarray, target: int, k: int = SHOWN, features: np.ndarray | None = None) -> dict:
+def kept(arrays: dict) -> tuple[np.ndarray, np.ndarray]:
+    """The artifact's features as float32 and their norms: what a caller keeps so that a query costs one matrix
+    product."""
+    phi = arrays["features"].astype(np.float32)
+    return phi, np.linalg.norm(phi, axis=1)
+
+
+def behind(model, arrays: dict, digit: np.ndarray, target: int, k: int = SHOWN, features=None) -> dict:
     """The training digits behind `model`'s answer `target` for one digit, per method: {"method": [{"index",
-    "score", "role"}, ...]}, the k that support it most, then the k that oppose it most. `features`: the
-    artifact's features as float32, when the caller keeps them (a query then costs one matrix product)."""
-    phi = arrays["features"].astype(np.float32) if features is None else features
+    "score", "role"}, ...]}, the k that support it most, then the k that oppose it most. `features`: what `kept`
+    gives, when the caller keeps it."""
+    phi, norms = kept(arrays) if features is None else features
     t = representation(model, digit[None])[0]
     kernel = phi @ t  # (N,)
     shares = arrays["alpha"][:, target] * kernel  # representer values: they sum to the refit's logit `target`
-    cosine = kernel / (np.linalg.norm(phi, axis=1) * np.linalg.norm(t) + 1e-12)
+    cosine = kernel / (norms * np.linalg.norm(t) + 1e-12)
     return {
         "representer": _ranked(shares, np.argsort(-shares)[:k], np.argsort(shares)[:k]),
         "nearest": _ranked(cosine, *_nearest(cosine, arrays, target, k)),

@@ -247,16 +247,12 @@ def build_flipped(train: Split, test: Split, models_dir=None, quick: bool = Fals
 
     def checkpoint(epoch: int, net: torch.nn.Module, lr: float) -> None:
         phi = influence.representation(net, images).astype(np.float64)
-        last = influence.last_linear(net)
-        w = np.concatenate([last.weight.detach().double().numpy(), last.bias.detach().double().numpy()[:, None]], 1)
-        tracin[:] += lr * influence.self_gradient(phi, phi @ w.T, labels)
+        tracin[:] += lr * influence.self_gradient(phi, phi @ influence.last_layer_weights(net).T, labels)
 
     x, y = torch.from_numpy(images).unsqueeze(1), torch.from_numpy(labels)
     _fit_torch(module, cfg, x, y, _classify_loss(cfg.label_smoothing), "mlp, 5% of labels flipped", seed, checkpoint)
     phi = influence.representation(module, images).astype(np.float16).astype(np.float64)
-    last = influence.last_linear(module)
-    w = np.concatenate([last.weight.detach().double().numpy(), last.bias.detach().double().numpy()[:, None]], 1)
-    fit = influence.refit(phi, labels, start=w)
+    fit = influence.refit(phi, labels, start=influence.last_layer_weights(module))
     scores = {
         "tracin": tracin,
         "representer": fit["alpha"][np.arange(len(labels)), labels] * (phi**2).sum(1),

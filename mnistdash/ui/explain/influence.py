@@ -30,12 +30,13 @@ HOW = {
 
 
 @st.cache_resource(show_spinner="Reading the training digits' representations ...")
-def _artifact(model: str) -> tuple[dict, np.ndarray] | str:
-    """(the artifact, its features as float32) per server, or the one line that says why it is missing."""
+def _artifact(model: str) -> tuple[dict, tuple] | str:
+    """(the artifact, its features as float32 and their norms) per server, or the one line that says why it is
+    missing."""
     got = cache.artifact(influence.INFLUENCE_KEY.format(model))
     if isinstance(got, str):
         return got
-    return got, got["features"].astype(np.float32)
+    return got, influence.kept(got)
 
 
 @st.cache_data(max_entries=500, show_spinner=False)

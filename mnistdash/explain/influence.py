@@ -67,7 +67,7 @@ def representation(model, x: np.ndarray, batch: int = 500) -> np.ndarray:
     try:
         with torch.inference_mode():
             for s in range(0, len(x), batch):
-                module(torch.from_numpy(np.asarray(x[s : s + batch], np.float32)))
+                module(torch.from_numpy(np.require(x[s : s + batch], np.float32, ["C", "W"])))  # a copy if read-only
     finally:
         hook.remove()
     phi = torch.cat(seen).numpy()
@@ -78,8 +78,8 @@ def refit(phi: np.ndarray, labels: np.ndarray, lam: float = LAMBDA, start: np.nd
     """The last layer refitted to the optimum of mean cross-entropy + lam * ||W||^2 (L-BFGS, float64), and the
     representer weights alpha (N, 10); `weight` is sum_i alpha_i phi_i^T, the refit's weights to the optimiser's
     precision (`gap`: the largest difference between the two)."""
-    x = torch.from_numpy(np.asarray(phi, np.float64))
-    y = torch.from_numpy(np.asarray(labels, np.int64))
+    x = torch.from_numpy(np.require(phi, np.float64, ["C", "W"]))
+    y = torch.from_numpy(np.require(labels, np.int64, ["C", "W"]))
     n = len(x)
     w = torch.zeros(10, x.shape[1], dtype=torch.float64) if start is None else torch.from_numpy(np.array(start, np.float64))
     w.requires_grad_(True)

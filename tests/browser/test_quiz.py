@@ -40,7 +40,11 @@ def test_play_a_round_then_another_session_sees_it_and_a_reload_keeps_the_score(
     expect(page.locator(".st-key-quiz_crowd tbody tr")).to_have_count(20, timeout=60_000)  # drawn row by row
     answered = crowd_rows(page)
     assert len(answered) == 20  # every digit of the round is listed with its counts
-    assert all(re.fullmatch(r"[37]×1", cells[2]) for cells in answered.values()), answered
+    # each digit counts this round's answer (7 or 3). Rounds draw from small pools (likely mislabels, gold), so a
+    # round another test played earlier on this worker's server (test_answering_faster_than_a_person_is_refused
+    # presses 1-6) can share digits and add its own answers beside ours: those counts are left as they are.
+    assert all(re.search(r"(?:^|, )[37]×\d+", cells[2]) for cells in answered.values()), answered
+    assert sum(int(n) for cells in answered.values() for n in re.findall(r"[37]×(\d+)", cells[2])) >= 20
     assert_no_errors(page)
 
     other = browser.new_context(viewport={"width": 1500, "height": 1100}).new_page()

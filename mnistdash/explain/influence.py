@@ -114,8 +114,10 @@ def build_influence(
         model = models[name]
         phi = representation(model, train.floats()).astype(np.float16)
         fit = refit(phi.astype(np.float64), train.labels, start=last_layer_weights(model.module))
-        test_phi = representation(model, test.floats())
-        agree = float(((test_phi @ fit["weight"].T).argmax(1) == model.predict_proba(test.floats()).argmax(1)).mean())
+        x_test = test.floats()
+        agree = float(
+            ((representation(model, x_test) @ fit["weight"].T).argmax(1) == model.predict_proba(x_test).argmax(1)).mean()
+        )
         seconds = time.perf_counter() - start
         arrays = {
             "features": phi,

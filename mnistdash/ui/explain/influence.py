@@ -10,6 +10,7 @@ import streamlit as st
 from mnistdash.explain import influence
 from mnistdash.ui import cache
 from mnistdash.ui.grid import digit_grid
+from mnistdash.ui.mistakes.mislabel_table import ranking
 
 INFLUENCE_KEY = "explain_influence"  # the section, opened on demand (the URL's influence=1)
 PICKER = "influence_model"
@@ -130,17 +131,14 @@ def _look() -> None:
 @st.cache_resource(show_spinner=False)
 def _mislabel_ranking() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | str:
     """(each training digit's place in the Errors page's mislabel ranking, its suspected label, its score, the
-    cross-validated probabilities), or the one line that says why it is missing."""
-    from mnistdash.mistakes.mislabels import rank
-
-    got = cache.artifact("cv-train")
-    if isinstance(got, str):
-        return got
-    probs = got["probs"].astype(np.float32)
-    order, suspected, score = rank(probs, cache.split("train").labels)
+    cross-validated probabilities behind it), or the one line that says why it is missing."""
+    ranked = ranking("train")
+    if isinstance(ranked, str):
+        return ranked
+    order, suspected, score = ranked
     place = np.empty(len(order), int)
     place[order] = np.arange(len(order))
-    return place, suspected, score, probs
+    return place, suspected, score, cache.artifact("cv-train")["probs"]
 
 
 def training_view(index: int) -> dict:

@@ -25,7 +25,8 @@ def _thumb(image: np.ndarray) -> str:
 
 
 @st.cache_data(show_spinner=False)
-def _ranking(split: str, extra: tuple[str, ...] = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray] | str:
+def ranking(split: str, extra: tuple[str, ...] = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray] | str:
+    """The mislabel ranking of a split (mislabels.rank: order, suspected label, score), or why it is missing."""
     try:
         probs = mislabels.judge_probs(split, extra=extra)
     except store.StoreError as exc:
@@ -89,11 +90,11 @@ def render() -> None:
             help="Off: the built-in networks judge the labels. On: your models' test probabilities join the average.",
         ):
             extra = tuple(registry.imported())
-    ranking = _ranking(split, extra)
-    if isinstance(ranking, str):
-        st.warning(ranking)
+    ranked = ranking(split, extra)
+    if isinstance(ranked, str):
+        st.warning(ranked)
         return
-    order, suspected, score = ranking
+    order, suspected, score = ranked
     labels = cache.split(split).labels
     idx = order[:top]
     images = dict(zip(idx.tolist(), cache.split(split).images[idx].astype(np.float32) / 255))  # only the rows shown

@@ -70,11 +70,15 @@ def _the_shortcut_maps_show_the_mark(page) -> None:
     page.get_by_text("cnn-shortcut reads 100% of other digits as 7").or_(page.get_by_text("mlp-shortcut reads")).first.wait_for()
     maps = page.locator(".st-key-shortcut_maps").first
     maps.scroll_into_view_if_needed()
-    rgb = np.asarray(Image.open(io.BytesIO(steady_screenshot(page, maps))).convert("RGB"), np.float32)
-    cells = [
-        (r, c) for r in _runs((np.abs(rgb - 255).sum(-1) > 6).mean(1)) for c in _runs((np.abs(rgb - 255).sum(-1) > 6).mean(0))
-    ]
+    maps.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
     n = len(CAPTUM_METHODS)
+    for _ in range(20):  # Plotly paints the heatmaps' images after its layers exist: look again until they are drawn
+        rgb = np.asarray(Image.open(io.BytesIO(steady_screenshot(page, maps))).convert("RGB"), np.float32)
+        drawn = np.abs(rgb - 255).sum(-1) > 6
+        cells = [(r, c) for r in _runs(drawn.mean(1)) for c in _runs(drawn.mean(0))]
+        if len(cells) == 2 * n:
+            break
+        page.wait_for_timeout(300)
     assert len(cells) == 2 * n, cells  # two marked digits x every method, each map drawn on its own square
     for (r0, r1), (c0, c1) in cells[1:3] + cells[n + 1 : n + 3]:  # input x gradient and integrated gradients, both digits
         cell = rgb[r0:r1, c0:c1]

@@ -34,7 +34,8 @@ def _parser() -> argparse.ArgumentParser:
         choices=BUILTIN_MODELS + PSEUDO_TARGETS,
         help="train only these models ('lab': the Linear lab; 'ood': the digit score; 'attack': the attack tables; "
         "'faithfulness': the attribution leaderboard; 'shortcut': the planted-shortcut copies and their figures; "
-        "'influence': the training digits' representations behind `mnistdash influence`)",
+        "'influence': the training digits' representations behind `mnistdash influence`; 'microscope': every hidden "
+        "unit's top digits, visualisations and ablations behind `mnistdash unit`)",
     )
     t.add_argument("--quick", action="store_true", help="2,000 training digits, one epoch: for tests and smoke runs")
     t.add_argument("--data-dir", type=Path, default=None, help="a folder of IDX or Kannada-MNIST npz files")
@@ -93,6 +94,12 @@ def _parser() -> argparse.ArgumentParser:
     inf.add_argument("--model", default="cnn", help="a network with the artifact influence-NAME (default: cnn)")
     inf.add_argument("--top", type=int, default=8, help="training digits per role and method (default 8)")
     inf.add_argument("--json", action="store_true", help='{"method": [{"index", "label", "score", "role"}, ...]}')
+
+    u = sub.add_parser("unit", help="one hidden unit under the microscope: its top digits, class means and ablation")
+    u.add_argument("--model", required=True, help="a network: mlp, mlp-deep, bottleneck or cnn")
+    u.add_argument("--layer", required=True, help="1, 2, ... (the MLPs' hidden layers in order) or conv1-conv3, dense")
+    u.add_argument("--unit", required=True, type=int, help="the unit's (or channel's) index in its layer, from 0")
+    u.add_argument("--json", action="store_true")
 
     from mnistdash.people.cli import add_parser as add_reviews
 
@@ -374,6 +381,32 @@ def _influence(args) -> int:
     return 0
 
 
+def _unit(args) -> int:
+    from mnistdash import store
+    from mnistdash.explain import microscope
+
+    if args.model not in microscope.NETWORKS:
+        raise UsageError(f"--model: the microscope looks at {', '.join(microscope.NETWORKS)}, not {args.model!r}")
+    arrays = store.load_artifact(microscope.MICROSCOPE_KEY.format(args.model), args.models_dir)
+    try:
+        view = microscope.unit_view(arrays, args.layer, args.unit)
+    except (KeyError, IndexError) as exc:
+        raise UsageError(f"--layer/--unit: {exc.args[0]}") from None
+    view = {"model": args.model} | view
+    if args.json:
+        print(json.dumps(view))
+        return 0
+    print(f"{args.model}, layer {args.layer}, unit {args.unit}")
+    print("  most excited by training digits: " + ", ".join(f"#{t['index']} ({t['activation']:.2f})" for t in view["top"]))
+    print("  least (input before the ReLU):   " + ", ".join(f"#{t['index']} ({t['input']:.2f})" for t in view["bottom"]))
+    print(f"  {'class':<8}" + "".join(f"{c:>8}" for c in range(10)))
+    print(f"  {'mean act':<8}" + "".join(f"{v:>8.3f}" for v in view["class_mean"]))
+    print(f"  {'accuracy':<8}" + "".join(f"{v:>8.2%}" for v in view["accuracy"]))
+    print(f"  {'zeroed':<8}" + "".join(f"{v:>8.2%}" for v in view["accuracy_zeroed"]))
+    print(f"  {view['changed_count']} test digits change their answer with the unit zeroed")
+    return 0
+
+
 def _shortcut(args) -> int:
     from mnistdash import store
     from mnistdash.explain import shortcut as sc
@@ -484,6 +517,7 @@ def main(argv: list[str] | None = None) -> int:
             "faithfulness": _faithfulness,
             "shortcut": _shortcut,
             "influence": _influence,
+            "unit": _unit,
         }
         if args.command == "reviews":
             from mnistdash.people.cli import run as reviews

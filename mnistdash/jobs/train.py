@@ -221,6 +221,15 @@ def _train_all(only, quick, data_dir, models_dir, seed) -> dict[str, dict[str, A
         build_influence(load_all(rebuilt, models_dir)[0], train, test, models_dir, quick=quick)
     if not only or "influence" in only:
         build_flipped(train, test, models_dir, quick=quick, seed=seed)
+    from mnistdash.explain.microscope import NETWORKS as LOOKED_AT
+    from mnistdash.explain.microscope import build_microscope
+
+    looked = LOOKED_AT if not only or "microscope" in only else tuple(n for n in LOOKED_AT if n in names)
+    if looked:  # every hidden unit's top digits, visualisations and ablations, from the networks just built (or stored)
+        from mnistdash.zoo import load_all
+
+        found = load_all(looked + ("denoiser",), models_dir)[0]
+        build_microscope(found, found.get("denoiser"), train, test, models_dir, quick=quick)
     if not only or "lab" in only:
         build_lab(train, test, models_dir, quick=quick, seed=seed)
     return results

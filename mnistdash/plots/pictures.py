@@ -97,3 +97,12 @@ def overlay_png(digit: np.ndarray, added: np.ndarray, factor: int = 8) -> str:
     alpha = np.clip(added, 0, 1)[..., None] * 0.85
     rgb = grey * (1 - alpha) + INK * alpha
     return png_uri(np.kron(rgb, np.ones((factor, factor, 1))).astype(np.uint8))
+
+
+def diverging_uri(values: np.ndarray, px: int = 112) -> str:
+    """A (H, W) signed array (weights) as a crisp PNG data URI about `px` wide: blue below 0, red above, on a
+    symmetric scale set by its largest magnitude."""
+    top = float(np.abs(values).max()) or 1.0
+    level = np.clip(np.round((values / top + 1) * 127.5), 0, 255).astype(np.uint8)
+    factor = max(1, px // values.shape[1])
+    return png_uri(np.kron(_LUT[level], np.ones((factor, factor, 1), np.uint8)))

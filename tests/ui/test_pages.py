@@ -19,6 +19,7 @@ PAGES = {
     "pages/8_Adversarial.py": "Adversarial examples",
     "pages/9_You_vs_the_models.py": "You vs the models",
     "pages/10_Trust_the_maps.py": "Trust the maps",
+    "pages/11_Microscope.py": "Microscope",
 }
 
 

@@ -14,7 +14,7 @@ from mnistdash.images.drawing import canvas_digit
 from mnistdash.images.preprocess import ImageError
 from mnistdash.plots.figures import probability_bars
 from mnistdash.ui import cache, widgets
-from mnistdash.ui.draw import canvas, counterfactual, maps, ood, timeline
+from mnistdash.ui.draw import ablation, canvas, counterfactual, maps, ood, timeline
 from mnistdash.ui.draw import reading as draw
 from mnistdash.ui.draw.headline import show_verdict
 
@@ -136,3 +136,4 @@ def draw_part(models: dict, names: list[str]) -> None:
         timeline.show(timeline.update(reading))  # every model's answer after each stroke
     if reading is not None:
         counterfactual.show(reading, models, names)  # what would make it a ...?
+        ablation.show(reading, models)  # the networks without some of their units

@@ -307,7 +307,7 @@ def unit_view(model: str, layer_name: str, unit: int) -> None:
     st.markdown(
         f"With {kind} {unit} zeroed on all {n_test:,} test digits, **{view['changed_count']}** change their answer; "
         f"accuracy {100 * base.mean():.2f}% → {100 * zeroed.mean():.2f}% (mean over classes), class {worst} loses the "
-        f"most ({100 * (base[worst] - zeroed[worst]):+.2f} points)."
+        f"most ({100 * (base[worst] - zeroed[worst]):.2f} points)."
         if view["changed_count"]
         else f"With {kind} {unit} zeroed on all {n_test:,} test digits, no answer changes: the others cover for it."
     )

@@ -20,7 +20,7 @@ LAYERS: list[set[str]] = [
     {"zoo"},
     {"explain", "maps", "mistakes", "robustness", "lab", "people"},
     {"draw"},
-    {"jobs"},
+    {"jobs", "api"},  # api: the notebook way in, over the same core as the CLI
     {"ui"},
     {"pages"},  # pages/*.py and app.py
 ]

@@ -86,8 +86,7 @@ def link(model: str, layer: str, unit: int | None = None) -> str:
 def _tile_html(model: str, layer: str, unit: int, top: np.ndarray, picture: np.ndarray, note: str) -> str:
     return (
         f"<a href='{link(model, layer, unit)}' target='_self' class='ms-unit' data-unit='{unit}' "
-        f"style='display:inline-block;margin:0 6px 8px 0;text-align:center;text-decoration:none;color:inherit' "
-        f"aria-label='unit {unit}'>"
+        f"style='display:inline-block;margin:0 6px 8px 0;text-align:center;text-decoration:none;color:inherit'>"
         f"<img src='{digit_uri(top, 2)}' alt='unit {unit}: the training digit that excites it most' width='56' "
         f"style='image-rendering:pixelated'>"
         f"<img src='{digit_uri(picture, 2)}' alt='unit {unit}: the picture that excites it, with the autoencoder prior' "

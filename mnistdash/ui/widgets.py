@@ -14,6 +14,7 @@ PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png",
 
 PAGES = [
     ("app.py", "Home", "🏠"),
+    ("pages/0_Lessons.py", "Lessons", "🎓"),
     ("pages/1_Weights.py", "Weights", "🎨"),
     ("pages/2_Explain.py", "Explain a digit", "🔍"),
     ("pages/3_Draw.py", "Draw a digit", "✏️"),

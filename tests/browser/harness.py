@@ -27,6 +27,8 @@ PAGES = [
     ("Adversarial", "reading of the adversarial digit"),
     ("You_vs_the_models", "Start a round"),
     ("Trust_the_maps", "Checking the checkers on the exact answer"),
+    ("Lessons", "Step 1 of"),
+    ("Microscope", "cnn · layer conv1"),
 ]
 CHROMIUM_ARGS = [
     "--headless",

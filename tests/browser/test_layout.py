@@ -74,7 +74,7 @@ def _problems_in_every_tab(page) -> list[str]:
     return problems
 
 
-NO_PLOTS = {"You_vs_the_models", "Trust_the_maps"}  # pages whose first screen has no Plotly figure
+NO_PLOTS = {"You_vs_the_models", "Trust_the_maps", "Lessons", "Microscope"}  # pages whose first screen has no Plotly figure
 
 
 @pytest.mark.parametrize("path,text", PAGES)

@@ -21,6 +21,7 @@ def _grey(png: bytes) -> np.ndarray:
 def test_the_layer_grid_opens_a_unit_page_by_link(page, server):
     open_page(page, server, "Microscope?model=cnn&layer=conv2", "cnn · layer conv2")
     tiles = page.locator("a.ms-unit")
+    tiles.first.wait_for(timeout=30_000)  # the grid's component draws its tiles after the page's text
     assert tiles.count() == 64
     grid = page.locator(".ms-grid").first
     grid.scroll_into_view_if_needed()

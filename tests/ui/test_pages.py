@@ -9,6 +9,7 @@ from mnistdash.config import ROOT
 
 PAGES = {
     "app.py": "mnistdash",
+    "pages/0_Lessons.py": "Lessons",
     "pages/1_Weights.py": "Weights",
     "pages/2_Explain.py": "Explain a digit",
     "pages/3_Draw.py": "Draw a digit",

@@ -22,9 +22,13 @@ index = emb["index"]  # test digits on the maps
 labels = cache.split("test").labels[index]
 names = [n for n in cache.classifiers() if cache.probs(n, "test") is not None]
 c1, c2 = st.columns(2)
-colour_by = c1.radio("Colour by", list(COLOURINGS), horizontal=True, key="emb_colour")
+colour_by = c1.radio("Colour by", list(COLOURINGS), horizontal=True, key="emb_colour", bind="query-params")
 model = c2.selectbox(
-    "Model for predictions", names, index=names.index("bottleneck") if "bottleneck" in names else 0, key="emb_model"
+    "Model for predictions",
+    names,
+    index=names.index("bottleneck") if "bottleneck" in names else 0,
+    key="emb_model",
+    bind="query-params",
 )
 preds = cache.probs(model, "test")[index].argmax(1) if names else labels
 

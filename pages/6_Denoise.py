@@ -30,6 +30,7 @@ sigma = c1.slider(
     min(max(0.5, lo), hi),
     step,
     key="den_sigma",
+    bind="query-params",
     help=f"From {lo:g} to {hi:g}: the levels at which the accuracy curves below were precomputed.",
 )
 names = cache.classifiers()
@@ -38,6 +39,7 @@ model = c2.selectbox(
     names,
     index=names.index("mlp") if "mlp" in names else 0,
     key="den_model",
+    bind="query-params",
     help="Reads the digits above, and its accuracy curves are drawn below.",
 )
 if c3.button("🎲 Other digits"):

@@ -15,7 +15,9 @@ if not widgets.require_data():
 lab_views.opening_answer()
 lab_views.fit_note()
 
-tab_path, tab_pairs, tab_sees = st.tabs(["Regularization path", "Pairwise separability", "What it sees"])
+tab_path, tab_pairs, tab_sees = st.tabs(
+    ["Regularization path", "Pairwise separability", "What it sees"], key="lab_tab", bind="query-params"
+)
 with tab_path:
     lab.path_section()
 with tab_pairs:

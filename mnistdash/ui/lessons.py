@@ -114,6 +114,7 @@ def _linear(manifest: dict, read: Reader, labels: np.ndarray) -> Lesson:
             "what costs the points.",
             "pages/7_Linear_lab.py",
             "Pairwise separability in the Linear lab",
+            {"lab_tab": "Pairwise separability"},
         ),
         Step(
             "Fewer weights",
@@ -130,6 +131,7 @@ def _linear(manifest: dict, read: Reader, labels: np.ndarray) -> Lesson:
             f"accuracy from {_pct(raw)} to {_pct(straight)}.",
             "pages/7_Linear_lab.py",
             "Deskewing in the Linear lab",
+            {"lab_tab": "What it sees"},
         ),
     ]
     return Lesson("linear", f"How can a linear model read {_pct(_accuracy(manifest, 'logreg-multinomial'), 0)} of digits?", steps)
@@ -276,6 +278,7 @@ def _trust(manifest: dict, read: Reader) -> Lesson:
             f"{_pct(den['noisy'][deep, at])}; the convnet, trained with noise, keeps {_pct(den['noisy'][cnn, at])}.",
             "pages/6_Denoise.py",
             "The noise curves on Denoise",
+            {"den_model": "mlp-deep"},
         ),
         Step(
             "The denoiser helps the models that never saw noise",
@@ -284,6 +287,7 @@ def _trust(manifest: dict, read: Reader) -> Lesson:
             f"{100 * (den['noisy'][cnn, at] - den['denoised'][cnn, at]):.1f} points. Denoise only a reader that needs it.",
             "pages/6_Denoise.py",
             "Noisy and denoised digits",
+            {"den_model": "cnn"},
         ),
         Step(
             "When the answer is not a digit",
@@ -298,6 +302,7 @@ def _trust(manifest: dict, read: Reader) -> Lesson:
             f"{_pct(a_cnn)} of {len(attack['index']):,} test digits right. A person sees the same digit.",
             "pages/8_Adversarial.py",
             "Adversarial examples",
+            {"adv_eps": f"{eps[e]:g}"},
         ),
         Step(
             "Which explanation to believe",

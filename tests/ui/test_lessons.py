@@ -19,12 +19,19 @@ DEFAULTS = {  # what each page leaves out of its address
     "pages/4_Errors.py": {"model": "logreg-multinomial", "split": "test"},
     "pages/10_Trust_the_maps.py": {"model": "cnn", "shortcut": "0"},
     "pages/11_Microscope.py": {"model": "cnn"},
+    "pages/6_Denoise.py": {"den_model": "mlp", "den_sigma": "0.5"},
+    "pages/7_Linear_lab.py": {"lab_tab": "Regularization path"},
+    "pages/8_Adversarial.py": {"adv_model": "cnn", "adv_method": "PGD", "adv_eps": "0.2"},
 }
 URL_PARAMS = {  # the query parameters each page restores (url.restore on it)
     "pages/2_Explain.py": {"digit", "model", "method", "strip", "random", "influence"},
     "pages/4_Errors.py": {"model", "split", "cell"},
     "pages/10_Trust_the_maps.py": {"model", "shortcut"},
     "pages/11_Microscope.py": {"model", "layer", "unit"},
+    "pages/6_Denoise.py": {"den_model", "den_sigma"},  # widgets bound to the address (bind="query-params")
+    "pages/7_Linear_lab.py": {"lab_tab"},
+    "pages/8_Adversarial.py": {"adv_model", "adv_method", "adv_eps"},
+    "pages/5_Embedding.py": {"emb_colour", "emb_model"},
 }
 
 

@@ -10,19 +10,23 @@ import plotly.graph_objects as go
 from mnistdash.config import CLASS_NAMES, NAMED_CLASSES
 from mnistdash.plots import panels
 
-DIVERGING = "RdBu_r"
+DIVERGING = "RdBu_r"  # red = pushes toward the class, blue = pushes away, white = 0 (readable with every common
+# colour deficiency: its ends stay far apart and its lightness rises toward 0 on both sides; tests/test_palette.py)
+# One colour per class: Paul Tol's "muted" scheme and black. Under simulated protanopia, deuteranopia and tritanopia
+# (Machado et al. 2009) its closest two colours stay >= 15 CIELAB units apart; the D3 scheme used before fell to 4.6
+# under protanopia (its green and red, its brown and grey became one colour). tests/test_palette.py measures both.
 CLASS_COLOURS = [
-    "#1f77b4",
-    "#ff7f0e",
-    "#2ca02c",
-    "#d62728",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
-    "#17becf",
-]  # red = pushes toward the class, blue = pushes away, white = 0
+    "#332288",
+    "#88CCEE",
+    "#44AA99",
+    "#117733",
+    "#999933",
+    "#DDCC77",
+    "#CC6677",
+    "#882255",
+    "#AA4499",
+    "#000000",
+]
 GRAY = "gray"
 
 

@@ -59,7 +59,7 @@ def test_the_old_scheme_failed_where_the_new_one_holds():
 @pytest.mark.parametrize("deficiency", list(SIMULATE))
 def test_the_diverging_scale_keeps_its_sides_apart_and_zero_lightest(deficiency):
     steps = sample_colorscale(get_colorscale(DIVERGING), list(np.linspace(0, 1, 21)))
-    colours = ["#%02x%02x%02x" % tuple(int(round(v)) for v in unlabel_rgb(c)) for c in steps]
+    colours = ["#" + "".join(f"{int(round(v)):02x}" for v in unlabel_rgb(c)) for c in steps]
     lab = _seen(colours, deficiency)
     assert np.linalg.norm(lab[0] - lab[-1]) >= 30  # the most negative and the most positive: never alike
     assert np.linalg.norm(lab[5] - lab[-6]) >= 15  # nor halfway out on each side

@@ -5,7 +5,7 @@ import streamlit as st
 
 from mnistdash.explain.microscope import NETWORKS
 from mnistdash.ui import cache, url, widgets
-from mnistdash.ui.microscope import LAYER, MODEL, UNIT, artifact, default_model, layer_grid, layer_names, unit_view
+from mnistdash.ui.microscope import LAYER, MODEL, UNIT, artifact, default_model, layer_grid, layer_names, shown, unit_view
 
 widgets.page_header(
     "Microscope",
@@ -13,8 +13,8 @@ widgets.page_header(
     "it answers to, and what the network gets wrong without it.",
 )
 models = cache.models()
-names = [n for n in NETWORKS if n in models and not isinstance(artifact(n), str)]
-missing = [n for n in NETWORKS if n in models and isinstance(artifact(n), str)]
+names = shown()
+missing = [n for n in NETWORKS if n in models and n not in names]
 if missing:
     st.caption(f"No microscope figures for {', '.join(missing)}: run `mnistdash train --only microscope`.")
 if not names:

@@ -241,10 +241,10 @@ class LRPMethod(Method):
     @staticmethod
     def applies(model) -> bool:
         """Whether every layer of the model has an LRP rule here (the built-in networks and linear models do)."""
-        return has_gradients(model) and all(isinstance(m, LRP_LAYERS) for m in _leaves(as_torch(model)))
+        return has_gradients(model) and all(isinstance(m, LRP_LAYERS) for m in leaves(as_torch(model)))
 
     def _attach_rules(self) -> None:
-        for layer in _leaves(self.module):
+        for layer in leaves(self.module):
             if isinstance(layer, nn.Conv2d):
                 layer.rule = GammaRule(gamma=self.gamma)
             elif isinstance(layer, (nn.Linear, nn.BatchNorm1d, nn.BatchNorm2d)):
@@ -277,7 +277,9 @@ class _ReshapeRule(IdentityRule):
         return _backward_hook_input
 
 
-def _leaves(module: nn.Module) -> list[nn.Module]:
+def leaves(module: nn.Module) -> list[nn.Module]:
+    """The module's leaf modules in the order they were registered: for the built-in networks (chains of
+    nn.Sequential), the order their forward pass runs them (mnistdash.explain.microscope relies on it)."""
     return [m for m in module.modules() if not list(m.children())]
 
 

@@ -33,6 +33,7 @@ from tqdm.auto import tqdm
 
 from mnistdash import store
 from mnistdash.data import Split
+from mnistdash.explain import leaves
 
 MICROSCOPE_KEY = "microscope-{}"
 NETWORKS = ("mlp", "mlp-deep", "bottleneck", "cnn")
@@ -44,22 +45,14 @@ STEPS, LR = 160, 0.05  # gradient ascent
 @dataclass(frozen=True)
 class Layer:
     name: str  # "1", "2", ... (MLPs, bottleneck) or "conv1".."conv3", "dense" (convnet)
-    step: int  # index in chain(module) of the module whose output is the layer's activation
+    step: int  # index in leaves(module) of the module whose output is the layer's activation
     pre: int  # index of the module whose output is the input before the ReLU (== step where there is no ReLU)
     units: int
     conv: bool
     about: str
 
 
-def chain(module: nn.Module) -> list[nn.Module]:
-    """The network's leaf modules in the order its forward pass runs them."""
-    out = []
-    for child in module.children():
-        out += chain(child) if isinstance(child, nn.Sequential) or len(list(child.children())) else [child]
-    return out
-
-
-def _forward_is_chain(module: nn.Module) -> bool:
+def _forward_is_a_chain(module: nn.Module) -> bool:
     from mnistdash.zoo.nets import CNN, MLP, Bottleneck
 
     return isinstance(module, (MLP, CNN, Bottleneck))
@@ -67,11 +60,11 @@ def _forward_is_chain(module: nn.Module) -> bool:
 
 def layers(module: nn.Module) -> list[Layer]:
     """The hidden layers of a built-in network, by name."""
-    if not _forward_is_chain(module):
+    if not _forward_is_a_chain(module):
         raise TypeError(f"{type(module).__name__}: the microscope reads the built-in networks (mlp, bottleneck, cnn)")
     from mnistdash.zoo.nets import CNN, Bottleneck
 
-    steps = chain(module)
+    steps = leaves(module)
     out: list[Layer] = []
     convs = 0
     seen_conv = False
@@ -116,7 +109,7 @@ def _pixels(x) -> torch.Tensor:
 
 def activations(module: nn.Module, x: np.ndarray, batch: int = 500) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """layer name -> (activations (N, units), inputs before the ReLU (N, units)) over (N, 28, 28) digits."""
-    steps, found = chain(module), layers(module)
+    steps, found = leaves(module), layers(module)
     want = {layer.step for layer in found} | {layer.pre for layer in found}
     kept: dict[int, list[torch.Tensor]] = {i: [] for i in want}
     with torch.inference_mode():
@@ -132,7 +125,7 @@ def activations(module: nn.Module, x: np.ndarray, batch: int = 500) -> dict[str,
 
 def ablated_logits(module: nn.Module, x: np.ndarray, layer: Layer, units, batch: int = 500) -> np.ndarray:
     """(N, 10) logits with `units` (an index or a list) of `layer` zeroed: their outputs set to 0 on every digit."""
-    steps = chain(module)
+    steps = leaves(module)
     units = [units] if np.isscalar(units) else list(units)
     out = []
     with torch.inference_mode():
@@ -151,16 +144,11 @@ def without_unit(module: nn.Module, layer: Layer, unit: int) -> nn.Module:
     """A copy of the network with the weights that read `unit` set to 0 (the next conv's input channel or the next
     linear layer's input column(s)): the other way to switch it off, for the tests."""
     twin = copy.deepcopy(module)
-    steps = chain(twin)
+    steps = leaves(twin)
     reader = next(s for s in steps[layer.step + 1 :] if isinstance(s, (nn.Linear, nn.Conv2d)))
+    per = 1 if isinstance(reader, nn.Conv2d) else reader.in_features // layer.units  # a flattened map: a run of columns
     with torch.no_grad():
-        if isinstance(reader, nn.Conv2d):
-            reader.weight[:, unit] = 0
-        elif reader.in_features == layer.units:
-            reader.weight[:, unit] = 0
-        else:  # a flattened conv map: the channel's positions are one run of columns
-            per = reader.in_features // layer.units
-            reader.weight[:, unit * per : (unit + 1) * per] = 0
+        reader.weight[:, unit * per : (unit + 1) * per] = 0
     return twin
 
 
@@ -177,7 +165,7 @@ def ablation(module: nn.Module, x: np.ndarray, labels: np.ndarray, layer: Layer,
     """Every unit of `layer` zeroed in turn over the digits x: per-class accuracy (units, 10), how many answers
     change, and the first CHANGED digits that change (padded with -1). The layer's input is computed once per batch;
     only the rest of the network runs again per unit."""
-    steps = chain(module)
+    steps = leaves(module)
     prefix, rest = _suffix(steps[: layer.step + 1], 0), _suffix(steps, layer.step + 1)
     n = len(x)
     base = np.empty(n, np.int64)
@@ -214,7 +202,7 @@ def _objective(module: nn.Module, layer: Layer, pre: bool = False):
     the start leaves off). For the first conv layer, the channel at the centre of the picture (Olah et al.'s neuron
     objective): the mean over its map of one 5x5 filter is highest on a flat page, all ink or none, which shows
     nothing; deeper channels keep the channel mean."""
-    run = _suffix(chain(module)[: (layer.pre if pre else layer.step) + 1], 0)
+    run = _suffix(leaves(module)[: (layer.pre if pre else layer.step) + 1], 0)
     if layer.name == "conv1":
         return lambda x: run(x)[:, :, 14, 14]
     return lambda x: _unit_values(run(x))
@@ -252,7 +240,7 @@ def visualise(module: nn.Module, layer: Layer, denoiser: nn.Module | None, start
     free = x.detach()
     prior = None
     if denoiser is not None:
-        parts = chain(denoiser)  # Flatten, Linear, ReLU, Linear, ReLU, Linear, ReLU, Linear, Sigmoid
+        parts = leaves(denoiser)  # Flatten, Linear, ReLU, Linear, ReLU, Linear, ReLU, Linear, Sigmoid
         relus = [i for i, s in enumerate(parts) if isinstance(s, nn.ReLU)]
         encode, decode = _suffix(parts[: relus[1] + 1], 0), _suffix(parts, relus[1] + 1)
         with torch.no_grad():
@@ -367,7 +355,7 @@ def unit_contributions(module: nn.Module, digit: np.ndarray, layer: Layer, targe
     """(units,) gradient x activation of each unit of `layer` for the score of class `target` on one (28, 28) digit
     (a channel's summed over its map): how much the answer leans on each unit. The largest are the units whose loss
     the answer feels most, to first order."""
-    steps = chain(module)
+    steps = leaves(module)
     h = _pixels(np.asarray(digit, np.float32)[None]).clone().requires_grad_(True)  # frozen weights: the graph needs it
     with torch.enable_grad():
         kept = None

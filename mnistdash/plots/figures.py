@@ -423,3 +423,27 @@ def cascade_curves(layers: Sequence[str], medians: dict[str, np.ndarray], labels
         legend=dict(orientation="h", y=-0.22, yanchor="top", x=0),  # below: above it the toolbar hid a name
     )
     return fig
+
+
+def before_after_bars(
+    before: np.ndarray, after: np.ndarray, names: tuple[str, str], y_title: str, y_range: tuple[float, float], title: str = ""
+) -> go.Figure:
+    """Two values per class side by side in percent (a network as trained and with units switched off): light blue
+    before, red after."""
+    classes = [str(c) for c in CLASS_NAMES[: len(before)]]
+    fig = go.Figure(
+        [
+            go.Bar(x=classes, y=100 * before, name=names[0], marker_color="#9ecae1", hovertemplate="%{y:.2f}%"),
+            go.Bar(x=classes, y=100 * after, name=names[1], marker_color="#d62728", hovertemplate="%{y:.2f}%"),
+        ]
+    )
+    fig.update_layout(
+        barmode="group",
+        height=280 if title else 240,
+        margin=dict(l=10, r=10, t=30 if title else 10, b=30),
+        title=dict(text=title, font=dict(size=14)) if title else None,
+        xaxis_title="class",
+        yaxis=dict(title=y_title, range=list(y_range)),
+        legend=dict(orientation="h", y=-0.3),
+    )
+    return fig

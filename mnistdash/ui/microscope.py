@@ -8,7 +8,9 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
+from mnistdash.explain import leaves
 from mnistdash.explain import microscope as ms
+from mnistdash.plots.figures import before_after_bars
 from mnistdash.plots.pictures import digit_uri, diverging_uri
 from mnistdash.ui import cache, widgets
 from mnistdash.ui.grid import digit_grid
@@ -66,6 +68,11 @@ def _layer(model: str, name: str) -> ms.Layer:
     return ms.find_layer(cache.models()[model].module, name)
 
 
+def shown() -> list[str]:
+    """The networks loaded here whose microscope figures are in the store."""
+    return [n for n in ms.NETWORKS if n in cache.models() and not isinstance(artifact(n), str)]
+
+
 def default_model(names: list[str]) -> str:
     return "cnn" if "cnn" in names else names[0]
 
@@ -74,9 +81,8 @@ def link(model: str, layer: str, unit: int | None = None) -> str:
     """The query string that opens a layer's grid or a unit's view (relative: it keeps the app's own path), written
     as the page writes its own address (defaults left out), so that opening it adds no second history entry and
     Back returns to where the link was."""
-    names = [n for n in ms.NETWORKS if n in cache.models() and not isinstance(artifact(n), str)]
     params = {
-        "model": None if model == default_model(names) else model,
+        "model": None if model == default_model(shown()) else model,
         "layer": None if layer == layer_names(model)[0] else layer,
         "unit": unit,
     }
@@ -129,7 +135,7 @@ def layer_grid(model: str, layer: str) -> None:
 def _weights(model: str, layer: ms.Layer, unit: int) -> np.ndarray | None:
     """The unit's input weights as a picture where they are one (a first layer): 28x28, or the conv's 5x5 kernel."""
     module = cache.models()[model].module
-    steps = ms.chain(module)
+    steps = leaves(module)
     first = next(s for s in steps if hasattr(s, "weight") and s.weight is not None)
     if steps.index(first) > layer.step or layer.name not in ("1", "conv1"):
         return None
@@ -149,39 +155,6 @@ def _class_chart(means: np.ndarray, unit: int) -> go.Figure:
         title=dict(text=f"Unit {unit}: mean activation per class (test digits)", font=dict(size=14)),
         xaxis_title="class",
         yaxis_title="mean activation",
-    )
-    return fig
-
-
-def _ablation_chart(base: np.ndarray, zeroed: np.ndarray, unit: int) -> go.Figure:
-    classes = [str(c) for c in range(10)]
-    fig = go.Figure(
-        [
-            go.Bar(
-                x=classes,
-                y=100 * base,
-                name="as trained",
-                marker_color="#9ecae1",
-                hovertemplate="%{y:.2f}%<extra>as trained</extra>",
-            ),
-            go.Bar(
-                x=classes,
-                y=100 * zeroed,
-                name=f"unit {unit} zeroed",
-                marker_color="#d62728",
-                hovertemplate="%{y:.2f}%<extra>zeroed</extra>",
-            ),
-        ]
-    )
-    low = float(min(base.min(), zeroed.min()) * 100)
-    fig.update_layout(
-        barmode="group",
-        height=280,
-        margin=dict(l=10, r=10, t=30, b=30),
-        title=dict(text="Accuracy per class on the test digits", font=dict(size=14)),
-        yaxis=dict(title="accuracy (%)", range=[max(0.0, low - 2), 100.5]),
-        xaxis_title="class",
-        legend=dict(orientation="h", y=-0.25),
     )
     return fig
 
@@ -300,7 +273,16 @@ def unit_view(model: str, layer_name: str, unit: int) -> None:
 
     st.markdown("#### Switched off")
     base, zeroed = np.array(view["accuracy"]), np.array(view["accuracy_zeroed"])
-    widgets.show(_ablation_chart(base, zeroed, unit), key="ms_ablation", toolbar=False)
+    low = float(min(base.min(), zeroed.min()) * 100)
+    chart = before_after_bars(
+        base,
+        zeroed,
+        ("as trained", f"{kind} {unit} zeroed"),
+        "accuracy (%)",
+        (max(0.0, low - 2), 100.5),
+        "Accuracy per class on the test digits",
+    )
+    widgets.show(chart, key="ms_ablation", toolbar=False)
     n_test = len(cache.split("test").labels)
     worst = int(np.argmax(base - zeroed))
     st.markdown(

@@ -5,11 +5,11 @@ gradient x activation), and see the network read the drawing without them after 
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from mnistdash.draw.live import Reading
 from mnistdash.explain import microscope as ms
+from mnistdash.plots.figures import before_after_bars
 from mnistdash.ui import widgets
 from mnistdash.ui.microscope import link
 from mnistdash.zoo.base import softmax
@@ -25,24 +25,6 @@ def units_key(model: str, layer: str) -> str:
 def _most_needed(module, digit: np.ndarray, layer: ms.Layer, key: str) -> None:
     base = int(ms.ablated_logits(module, digit, layer, []).argmax())
     st.session_state[key] = ms.most_needed(module, digit, layer, base)
-
-
-def _bars(before: np.ndarray, after: np.ndarray, model: str) -> go.Figure:
-    classes = [str(c) for c in range(10)]
-    fig = go.Figure(
-        [
-            go.Bar(x=classes, y=100 * before, name=f"{model} as trained", marker_color="#9ecae1"),
-            go.Bar(x=classes, y=100 * after, name="with the units off", marker_color="#d62728"),
-        ]
-    )
-    fig.update_layout(
-        barmode="group",
-        height=240,
-        margin=dict(l=10, r=10, t=10, b=30),
-        yaxis=dict(title="probability (%)", range=[0, 100]),
-        legend=dict(orientation="h", y=-0.3),
-    )
-    return fig
 
 
 def show(reading: Reading, models: dict) -> None:
@@ -87,7 +69,8 @@ def show(reading: Reading, models: dict) -> None:
             f"<b>{model} {change}</b>: {was} ({100 * before[was]:.0f}%) → <b>{now}</b> ({100 * after[now]:.0f}%).</div>",
             unsafe_allow_html=True,
         )
-        widgets.show(_bars(before, after, model), key="ablate_bars", toolbar=False)
+        chart = before_after_bars(before, after, (f"{model} as trained", "with the units off"), "probability (%)", (0, 100))
+        widgets.show(chart, key="ablate_bars", toolbar=False)
         links = ", ".join(f"[{u}](Microscope{link(model, name, u)})" for u in units)
         st.caption(
             f"Each switched-off unit in the Microscope: {links}. The answers under the canvas while the pen moves (read in "

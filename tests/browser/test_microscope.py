@@ -4,6 +4,7 @@ view by link, and the view's pictures and charts are drawn."""
 from __future__ import annotations
 
 import io
+import time
 
 import numpy as np
 import pytest
@@ -48,6 +49,14 @@ def test_the_layer_grid_opens_a_unit_page_by_link(page, server):
     assert page.url.endswith("Microscope?layer=conv2")
 
 
+def _until(holds, seconds: float = 30) -> None:
+    """Wait until `holds()` (the section is a fragment: its rerun shows no status widget to wait on)."""
+    deadline = time.time() + seconds
+    while not holds():
+        assert time.time() < deadline, "timed out"
+        time.sleep(0.2)
+
+
 def test_switching_units_off_on_draw_changes_an_answer(page, server):
     """A drawn 7, the section opened, the bottleneck network's 2-unit code picked and the button that switches off the
     units the answer leans on most (both: the layer has 2): the answer read without them changes (with its code zeroed
@@ -68,10 +77,11 @@ def test_switching_units_off_on_draw_changes_an_answer(page, server):
     network.wait_for(timeout=30_000)
     network.click()
     page.get_by_role("option", name="bottleneck", exact=True).click()
-    wait_idle(page)
     layer = page.get_by_label("Layer", exact=True).last
+    _until(lambda: layer.input_value().startswith("1: hidden layer 1: 500 units"))  # the bottleneck's layers now
     layer.click()
     page.get_by_role("option", name="3: the 2-unit code").click()
+    _until(lambda: layer.input_value().startswith("3: the 2-unit code"))
     wait_idle(page)
     page.get_by_role("button", name="Switch off the 5 units that matter most for this digit").click()
     answer = page.get_by_test_id("ablate-answer")

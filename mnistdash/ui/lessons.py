@@ -223,7 +223,7 @@ def _two_numbers(manifest: dict, read: Reader, labels: np.ndarray) -> Lesson:
         ),
         Step(
             "One of the two units",
-            f"Switch off either unit and the network loses nearly everything: {code_changed[0]:,} and "
+            f"Switch off either unit and the network loses most of its answers: {code_changed[0]:,} and "
             f"{code_changed[1]:,} of the {len(labels):,} answers change.",
             "pages/11_Microscope.py",
             "The first code unit in the Microscope",

@@ -220,6 +220,8 @@ def unit_view(model: str, layer_name: str, unit: int) -> None:
         )
     if view["top"][0]["activation"] <= 0:
         st.caption(f"No training digit switches this {kind} on: a dead unit, which the network does without.")
+    relu = layer.pre != layer.step  # the bottleneck's code has none: its value is its output
+    where = "input, averaged over the channel map" if layer.conv else ("input before its ReLU" if relu else "value")
     if layer_name == "conv1":
         how = (
             "the channel's input at the centre of the picture (over its whole map, one 5x5 filter likes a flat page "
@@ -228,7 +230,7 @@ def unit_view(model: str, layer_name: str, unit: int) -> None:
         )
     else:
         how = (
-            f"this {kind}'s input ({'averaged over the channel map' if layer.conv else 'before its ReLU'}). Free, on the "
+            f"this {kind}'s {where}. Free, on the "
             "pixels, the climb finds whatever pixels raise it, and on MNIST that is speckle or stripes: nothing in "
             "training told the network what a page without a digit looks like, so stray ink costs it nothing."
         )
@@ -250,9 +252,9 @@ def unit_view(model: str, layer_name: str, unit: int) -> None:
         [f"#{t['index']} · {labels[t['index']]} · {t['activation']:.2f}" for t in top],
         key=f"ms_top_{model}_{layer_name}_{unit}",
     )
+    lowest = "input to the unit (before its ReLU, where the activation of most digits is 0)" if relu else "value"
     st.caption(
-        "The 16 with the lowest input to the unit (before its ReLU, where the activation of most digits is 0): what "
-        "holds it back most. Under each: index · label · input."
+        f"The 16 with the lowest {lowest}: what holds it back most. Under each: index · label · {'input' if relu else 'value'}."
     )
     digit_grid(
         np.array([t["index"] for t in bottom]),

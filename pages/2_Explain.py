@@ -77,7 +77,11 @@ with st.container(horizontal=True, key="explain_top"):  # the chart wraps under 
         alt = f"your digit: {digit_caption}" if yours else f"test digit {index}, a handwritten {label}"
         widgets.digit_image(image, digit_caption, alt=alt, px=168)
         widgets.show(
-            mosaic(focus_map[None], [""], value_name="attribution", cell_px=150, colorbar=False), key="focus_map", toolbar=False
+            mosaic(focus_map[None], [""], value_name="attribution", cell_px=150, colorbar=False),
+            key="focus_map",
+            toolbar=False,
+            title=f"{METHODS[focus_method].label} map of {focus}, {widgets.digit_words(index)}",
+            caption=f"{focus} reads {focus_pred}; red pixels push toward {focus_pred}, blue away.",
         )
         st.caption(f"{METHODS[focus_method].label} on {focus} → {focus_pred} (red: toward it)")
     c2 = st.container(key="explain_probs")

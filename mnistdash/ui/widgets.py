@@ -1,4 +1,4 @@
-"""Reusable widgets: model notices, the digit picker, figure display with a save button."""
+"""Reusable widgets: model notices, the digit picker, figures with their downloads, the page header with its link."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import numpy as np
 import streamlit as st
 
 from mnistdash.config import NAMED_CLASSES, class_name
+from mnistdash.plots import export
 from mnistdash.plots.pictures import digit_uri
-from mnistdash.ui import cache
+from mnistdash.ui import cache, share
 
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 3}}
 
@@ -45,6 +46,7 @@ def page_header(title: str, caption: str) -> None:
     with st.sidebar:
         for path, label, icon in PAGES:
             st.page_link(path, label=label, icon=icon)
+        share.copy_link_button()
         st.divider()
         dataset_line()
     st.title(title)
@@ -87,11 +89,16 @@ def unavailable_notice(names, errs: dict[str, str] | None = None) -> None:
             st.warning(f"**{name}** is unavailable: {errs[name]}", icon="⚠️")
 
 
-def show(fig, key: str | None = None, toolbar: bool = True, **kwargs):
-    """A Plotly figure with hover values and the camera button to save it as PNG (`toolbar=False`: a small
-    figure whose toolbar would cover it)."""
+def show(fig, key: str, toolbar: bool = True, title: str | None = None, caption: str = "", **kwargs):
+    """A Plotly figure with hover values and, under it, PNG / SVG / CSV downloads titled `title` (by default the
+    figure's own title, or the page's) and captioned `caption` (say the model, digit and method it shows);
+    `toolbar=False`: a small figure whose toolbar would cover it."""
     config = PLOTLY_CONFIG if toolbar else {**PLOTLY_CONFIG, "displayModeBar": False}
-    return st.plotly_chart(fig, width="stretch", config=config, key=key, **kwargs)
+    event = st.plotly_chart(fig, width="stretch", config=config, key=key, **kwargs)
+    page = st.session_state.get(_PAGE_NOW) or "mnistdash"
+    title = title or export.figure_title(fig) or page
+    share.downloads(fig, key, title, " ".join(filter(None, [caption, f"From mnistdash, page '{page}'."])))
+    return event
 
 
 DIGIT_KEY = "digit_index"  # the chosen test digit (not a widget key), shared by Explain and Errors
@@ -184,6 +191,14 @@ def explain_digit() -> tuple[int | str, np.ndarray, int | None, str]:
     label = int(cache.split("test").labels[idx])
     caption = f"test image #{idx}, labelled {class_name(label)}" if NAMED_CLASSES else f"test digit #{idx}, labelled {label}"
     return idx, cache.floats("test")[idx], label, caption
+
+
+def digit_words(index: int | str) -> str:
+    """'test digit #247' for a test index, 'your digit' for the person's own (a key), for titles and captions."""
+    if isinstance(index, str):
+        return "your digit"
+    label = class_name(int(cache.split("test").labels[int(index)]))
+    return f"test {'image' if NAMED_CLASSES else 'digit'} #{int(index)} (labelled {label})"
 
 
 def digit_image(image: np.ndarray, caption: str, alt: str, px: int = 84, container=None) -> None:

@@ -19,8 +19,8 @@ def enlarge(
     def body():
         fig = zoom_figure(image, title, diverging, zmax, value_name, raw)
         fig.update_layout(title=None, margin=dict(t=40))  # the dialog's own title names it once
-        show(fig, key="zoomed_map")
-        st.caption("Hover a pixel for its value; the camera button saves the map as PNG. Close with × or Esc.")
+        show(fig, key="zoomed_map", title=_plain(title))
+        st.caption("Hover a pixel for its value; PNG, SVG and CSV save the map and its values. Close with × or Esc.")
 
     st.dialog(_plain(title), width="large")(body)()
 
@@ -64,17 +64,21 @@ def zoomable_mosaic(
     zmax: float | None = None,
     value_name: str = "value",
     raw: np.ndarray | None = None,
+    title: str | None = None,
+    caption: str = "",
     **layout,
 ):
-    """`figures.mosaic` shown clickable: a click on an image opens it enlarged in a dialog with hover values."""
+    """`figures.mosaic` shown clickable: a click on an image opens it enlarged in a dialog with hover values;
+    `title` and `caption` go with its downloads (say the model, digit and method)."""
     images = np.asarray(images, np.float32)
     if zmax is None:
         zmax = symmetric_range(images) if diverging else (float(images.max()) or 1.0)
     fig = mosaic(images, titles, diverging=diverging, zmax=zmax, value_name=value_name, raw=raw, clickable=True, **layout)
-    event = show(fig, key=key, on_select="rerun", selection_mode="points")
+    event = show(fig, key=key, title=title, caption=caption, on_select="rerun", selection_mode="points")
     i = clicked(event, key, len(images), len(fig.data[-1].x))
     if i is not None:
-        enlarge(images[i], str(titles[i]), diverging, zmax, value_name, None if raw is None else raw[i])
+        name = f"{title}: {_plain(str(titles[i]))}" if title else str(titles[i])
+        enlarge(images[i], name, diverging, zmax, value_name, None if raw is None else raw[i])
     return event
 
 

@@ -12,6 +12,7 @@ import streamlit as st
 from mnistdash.explain import CAPTUM_METHODS, METHODS, has_gradients, methods_for
 from mnistdash.explain.checks import completeness_row, linear_sums
 from mnistdash.plots.figures import symmetric_range
+from mnistdash.ui import widgets
 from mnistdash.ui.explain import trust
 from mnistdash.ui.explain.attributions import (
     TwoAtOnce,
@@ -55,6 +56,8 @@ def linear_section(models: dict, index, image: np.ndarray, probs: dict, second: 
             np.stack([a, b, a - b]),
             [f"toward {pred} (predicted)", f"toward {other}", f"{pred} minus {other}"],
             key="linear_maps",
+            title=f"Exact pixel contributions (w·x) of {lin}, {widgets.digit_words(index)}",
+            caption=f"Toward {pred} (its answer), toward {other}, and the difference; red pushes toward the class, blue away.",
             zmax=zmax,
             value_name="contribution",
             cell_px=230,
@@ -137,6 +140,10 @@ def network_section(models: dict, index, probs: dict, second: dict, started: Two
             np.stack(maps),
             titles,
             key="grid",
+            title=f"Attribution maps ({which}), {widgets.digit_words(index)}",
+            caption="Rows: models; columns: "
+            + ", ".join(METHODS[m].label for m in methods)
+            + ". Each map scaled to its own range; the CSV holds the raw values.",
             cols=len(methods),
             zmax=1.0,
             raw=np.stack(raws),

@@ -18,7 +18,7 @@ from mnistdash.explain.trust import (
     spread_rows,
 )
 from mnistdash.plots.figures import cascade_curves
-from mnistdash.ui import cache
+from mnistdash.ui import cache, widgets
 from mnistdash.ui.explain.attributions import exact_scores, randomization_scores
 
 LABELS = {m: METHODS[m].label for m in CAPTUM_METHODS}
@@ -118,4 +118,8 @@ def cascade_chart(art: dict, model: str) -> None:
         "follows the model falls as soon as the top layer is scrambled; one that stays high shows the digit, not "
         "what the network learned."
     )
-    st.plotly_chart(cascade_curves(layers, medians, LABELS, RANDOM_PASS), key=f"cascade_{model}")
+    widgets.show(
+        cascade_curves(layers, medians, LABELS, RANDOM_PASS),
+        key=f"cascade_{model}",
+        title=f"Cascading randomization of {model}: each map's similarity to the trained model's",
+    )

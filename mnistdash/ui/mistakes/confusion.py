@@ -73,7 +73,14 @@ def matrix_tab(names: list[str]) -> None:
         chart = f"cm_{model}_{split}"
         cell = selected_cell(chart)
         figure = confusion_figure(cm, normalized) if cell is None else mark_cell(confusion_figure(cm, normalized), *cell)
-        widgets.show(figure, key=chart, on_select="rerun", selection_mode="points")
+        widgets.show(
+            figure,
+            key=chart,
+            title=f"Confusion matrix of {model} on the {split} set" + (" (rows normalized)" if normalized else ""),
+            caption=f"Rows: true label; columns: the answer. Accuracy {100 * np.trace(cm) / cm.sum():.2f}%.",
+            on_select="rerun",
+            selection_mode="points",
+        )
     with right:
         st.dataframe(
             pd.DataFrame({"class": list(CLASS_NAMES), "precision": precision, "recall": recall, "support": cm.sum(1)}),

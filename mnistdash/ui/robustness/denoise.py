@@ -31,6 +31,8 @@ def ten_digits(models: dict, model: str, sigma: float) -> None:
         np.concatenate(list(rows.values())),
         [f"{row}: label {y}, {model} reads {p}" for row, pred in reads.items() for p, y in zip(pred, labels)],
         key="den_grid",
+        title=f"Ten test digits clean, with noise σ = {sigma:g}, and denoised; read by {model}",
+        caption=f"Test digits {', '.join(map(str, idx))}; above each, ✔ or ✘ and the class {model} reads.",
         labels=[f"{'✔' if p == y else '✘'} {p}" for pred in reads.values() for p, y in zip(pred, labels)],
         row_titles=["clean", f"noisy<br>σ = {sigma:g}", "denoised"],
         cols=10,

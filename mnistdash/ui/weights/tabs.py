@@ -40,6 +40,7 @@ def linear(models: dict, linear: list[str]) -> None:
         models[model_name].weight_images,
         [f"class {class_name(c)}" for c in range(10)],
         key="w_main",
+        title=f"Weights of {model_name}, one map per class",
         value_name="weight",
         cols=5,
         cell_px=170,

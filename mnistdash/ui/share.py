@@ -1,0 +1,74 @@
+"""A view leaves the app: a button that copies the link to this view, and PNG / SVG / CSV downloads under a figure."""
+
+from __future__ import annotations
+
+import functools
+
+import streamlit as st
+
+from mnistdash.plots import export
+
+# The address already holds the view (mnistdash.ui.url writes it after every change), so the button copies
+# window.location. The clipboard API needs a secure origin (https or localhost); elsewhere the link is shown
+# selected in a field, for Ctrl+C.
+_COPY_JS = """
+export default function (component) {
+  const { parentElement } = component;
+  if (parentElement.querySelector('button.md-copy')) return;
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'md-copy';
+  button.textContent = 'Copy link to this view';
+  const note = document.createElement('div');
+  note.className = 'md-copy-note';
+  note.setAttribute('role', 'status');
+  button.addEventListener('click', async () => {
+    const url = window.location.href;
+    try {
+      await navigator.clipboard.writeText(url);
+      note.textContent = 'Copied: anyone who opens it sees this view.';
+    } catch (e) {
+      const field = document.createElement('input');
+      field.value = url;
+      field.readOnly = true;
+      field.setAttribute('aria-label', 'Link to this view');
+      note.replaceChildren('Copy this link (Ctrl+C):', field);
+      field.select();
+    }
+  });
+  parentElement.append(button, note);
+}
+"""
+_COPY_CSS = """
+.md-copy { font: inherit; font-size: 0.9rem; padding: 0.3rem 0.75rem; border-radius: 0.5rem; cursor: pointer;
+  border: 1px solid rgba(49, 51, 63, 0.25); background: var(--st-background-color, #fff); color: inherit; }
+.md-copy:hover, .md-copy:focus-visible { border-color: #ff4b4b; color: #ff4b4b; }
+.md-copy-note { font-size: 0.8rem; margin-top: 0.25rem; }
+.md-copy-note input { width: 100%; font-size: 0.75rem; margin-top: 0.2rem; }
+"""
+_copy = st.components.v2.component("mnistdash_copy_link", html="", js=_COPY_JS, css=_COPY_CSS)
+
+
+def copy_link_button(container=None) -> None:
+    """'Copy link to this view': the page's address, which carries its state, to the clipboard."""
+    with container or st.container():
+        _copy(key="copy_link")
+
+
+def downloads(fig, key: str, title: str, caption: str = "") -> None:
+    """PNG, SVG and CSV of the figure under it, each drawn only when its button is pressed (in a thread, so the
+    page does not wait), titled and captioned so the file says what it is."""
+    with st.container(horizontal=True, horizontal_alignment="right", gap="small", key=f"{key}__export"):
+        for fmt, mime in export.FORMATS.items():
+            st.download_button(
+                fmt.upper(),
+                data=functools.partial(export.render, fig, fmt, title, caption),
+                file_name=export.file_name(title, fmt),
+                mime=mime,
+                key=f"{key}__{fmt}",
+                help=f"Download this figure as {fmt.upper()}"
+                + (" (the numbers behind it, one row per value)" if fmt == "csv" else " with its title and caption"),
+                on_click="ignore",
+                type="tertiary",
+                icon=":material/download:",
+            )

@@ -23,7 +23,9 @@ export default function (component) {
   note.className = 'md-copy-note';
   note.setAttribute('role', 'status');
   button.addEventListener('click', async () => {
-    const url = window.location.href;
+    const link = new URL(window.location.href);
+    link.searchParams.delete('who');  // the view, never the person's anonymous quiz id
+    const url = link.toString();
     try {
       await navigator.clipboard.writeText(url);
       note.textContent = 'Copied: anyone who opens it sees this view.';

@@ -57,7 +57,7 @@ def test_one_click_sets_a_verdict_and_explain_opens_the_digit(page, server):
     wait_idle(page)
     editor = page.locator(".st-key-mis_table [data-testid='stDataFrame']")
     editor.wait_for(timeout=60_000)
-    download = page.get_by_test_id("stDownloadButton")
+    download = page.get_by_test_id("stDownloadButton").filter(has_text="marks as CSV")  # not a figure's PNG/SVG/CSV
     assert "0 marks" in download.inner_text()
     page.mouse.click(*verdict_box(page, editor, LABEL_WRONG))  # "label wrong" of the first row
     wait_idle(page)

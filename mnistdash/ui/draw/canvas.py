@@ -17,6 +17,7 @@ import numpy as np
 import streamlit as st
 from PIL import Image
 
+from mnistdash.draw import link as strokes_link
 from mnistdash.draw.browser_models import linear_payload, network_payload, onnx_payload
 from mnistdash.draw.headline import accuracies, leader
 from mnistdash.ui import cache
@@ -131,6 +132,38 @@ def park() -> None:
     s["version"] += 1
     for key in (_SENT, _FALLBACK_SENT):
         st.session_state.pop(key, None)  # a component mounted afresh may be in a page that lost them
+
+
+LINK = "strokes"  # the address's parameter: Draw?strokes=... (mnistdash.draw.link)
+_LINKED = "draw_canvas_linked"  # the strokes text this session last wrote to or read from the address
+
+
+def from_link(size: int = 280) -> None:
+    """Draw the address's strokes on the canvas when they are new to this session (a shared link, Back, reload);
+    the browser redraws them and sends the picture, which the models then read."""
+    text = st.query_params.get(LINK)
+    if text is None or text == st.session_state.get(_LINKED):
+        return
+    st.session_state[_LINKED] = text
+    try:
+        drawn = strokes_link.decode(text, size)
+    except strokes_link.StrokesError as exc:
+        st.warning(f"The link's drawing {exc}; the canvas starts empty. Draw again, or copy the link once more.", icon="🔗")
+        return
+    s = _state()
+    s["strokes"], s["pictures"], s["version"], s["resend"] = drawn, [None] * len(drawn), s["version"] + 1, bool(drawn)
+    st.session_state["draw_source"] = "draw"
+
+
+def to_link(drawing: bool) -> None:
+    """Write the canvas's strokes to the address (one history entry per stroke; nothing when the canvas is empty
+    or an upload is shown), leaving the page's other parameters as they are."""
+    text = strokes_link.encode(_state()["strokes"]) if drawing else ""
+    st.session_state[_LINKED] = text or None
+    if text and st.query_params.get(LINK) != text:
+        st.query_params[LINK] = text
+    elif not text and LINK in st.query_params:
+        del st.query_params[LINK]
 
 
 def stroke_count() -> int:

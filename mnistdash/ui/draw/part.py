@@ -52,11 +52,13 @@ def _input(models: dict, names: list[str]) -> tuple[str, np.ndarray | None, str 
     image, problem = None, None
     if source == "draw":
         image = canvas.drawing(st.session_state.get("stroke", 20))
+        canvas.to_link(True)
         st.slider("Stroke width", 8, 40, 20, key="stroke")
         if image is None or np.asarray(image)[..., :3].max() == 0:
             image, problem = None, "Draw a digit on the canvas to see what every model makes of it."
     else:
         canvas.park()
+        canvas.to_link(False)
         image, problem = _upload(models, names)
     method = st.selectbox(
         "Map for the networks",

@@ -49,10 +49,33 @@ def state() -> dict:
     return st.session_state.setdefault(_STATE, {"round": None, "items": [], "answers": {}, "times": [], "message": None})
 
 
-def start(kinds: list[str]) -> None:
+ROUND = "round"  # the address's parameter: the round's seed and mix, so a class can play the same digits
+
+
+def start(kinds: list[str], seed: int | None = None) -> None:
     s = state()
-    seed = secrets.randbits(32)
+    seed = secrets.randbits(32) if seed is None else seed
     s.update(round=f"r{seed:08x}", items=make_round(_pools(), kinds, seed), answers={}, message=None)
+    link = f"{seed:08x}-{''.join(str(KINDS.index(k)) for k in kinds)}"
+    s["linked"] = link
+    st.query_params[ROUND] = link
+
+
+def from_link() -> None:
+    """Start the address's round (`?round=1a2b3c4d-0123`: its seed and the kinds mixed) when it is new to this
+    session: everyone who opens the link reads the same digits, each answering as themselves."""
+    link, s = st.query_params.get(ROUND), state()
+    if not link or link == s.get("linked"):
+        return
+    s["linked"] = link
+    seed, _, mix = link.partition("-")
+    try:
+        kinds = [KINDS[int(c)] for c in mix]
+        if len(seed) != 8:
+            raise ValueError(seed)
+        start(kinds or ["random"], int(seed, 16))
+    except (ValueError, IndexError):
+        st.warning(f"The link's `round={link}` is not a quiz round; start one below.", icon="🔗")
 
 
 def answer(value: str) -> None:
@@ -234,6 +257,7 @@ def render() -> None:
     db = reviews.store()
     if isinstance(db, str):
         st.warning(f"Your answers are not saved: {db}", icon="🗄️")
+    from_link()
     s = state()
     show_message()
     totals()

@@ -57,5 +57,10 @@ def accuracy_curves(table: dict | str, model: str, sigma: float) -> None:
         st.info(f"{model} has no precomputed accuracy curves; run `mnistdash train --only denoiser` to rebuild them.")
     else:
         i = list(table["models"]).index(model)
-        widgets.show(noise_curves(table["levels"], table["noisy"][i], table["denoised"][i], model, sigma), key="den_curve")
+        widgets.show(
+            noise_curves(table["levels"], table["noisy"][i], table["denoised"][i], model, sigma),
+            key="den_curve",
+            title=f"Test accuracy of {model} across noise levels, noisy and denoised",
+            caption=f"All 10,000 test digits with Gaussian noise σ, read as they are and after the denoising autoencoder; dashed: σ = {sigma:g}.",
+        )
     st.markdown(level_table(table, model, sigma))

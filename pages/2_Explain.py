@@ -75,7 +75,7 @@ widgets.min_width("explain_probs", 420)
 with st.container(horizontal=True, key="explain_top"):  # the chart wraps under the digit on a narrow screen
     with st.container(width=190):
         alt = f"your digit: {digit_caption}" if yours else f"test digit {index}, a handwritten {label}"
-        widgets.digit_image(image, digit_caption, alt=alt, px=168)
+        widgets.digit_image(image, digit_caption, alt=alt, px=168, download="explain_digit")
         widgets.show(
             mosaic(focus_map[None], [""], value_name="attribution", cell_px=150, colorbar=False),
             key="focus_map",

@@ -66,7 +66,8 @@ def figure_title(fig: go.Figure) -> str:
 
 
 def rows(fig: go.Figure) -> list[dict]:
-    """The numbers behind the figure, one dict per value: series, kind, x, y, value, row, col, text."""
+    """The numbers behind the figure, one dict per value: series, kind, x, y, value, row, col, text (and raw: the
+    value a map scaled for its colours stands for)."""
     out = []
     for i, trace in enumerate(fig.data):
         if _invisible(trace):
@@ -76,10 +77,13 @@ def rows(fig: go.Figure) -> list[dict]:
             z = _z(trace)
             xs, ys = _centres(trace, "x", z.shape[1]), _centres(trace, "y", z.shape[0])
             text = _cell_text(trace, z.shape)
+            raw = np.asarray(trace.customdata, float) if trace.customdata is not None else None
+            raw = raw if raw is not None and raw.shape == z.shape else None  # the values a scaled map stands for
             for r in range(z.shape[0]):
                 for c in range(z.shape[1]):
                     out.append(
                         dict(series=series, kind="heatmap", x=xs[c], y=ys[r], value=_num(z[r, c]), row=r, col=c, text=text[r][c])
+                        | ({"raw": _num(raw[r, c])} if raw is not None else {})
                     )
         elif trace.type == "histogram":
             edges, counts = _bins(trace)
@@ -110,10 +114,11 @@ def to_csv(fig: go.Figure, title: str, caption: str = "") -> str:
     row per value (read it with `pandas.read_csv(path, skiprows=2)`)."""
     buf = io.StringIO()
     buf.write(f"# {_one_line(title)}\n# {_one_line(caption)}\n")
-    columns = ["series", "kind", "x", "y", "value", "row", "col", "text"]
+    table = rows(fig)
+    columns = ["series", "kind", "x", "y", "value", "row", "col", "text"] + (["raw"] if any("raw" in r for r in table) else [])
     writer = csv.DictWriter(buf, columns, lineterminator="\n")
     writer.writeheader()
-    for row in rows(fig):
+    for row in table:
         writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
     return buf.getvalue()
 

@@ -12,7 +12,7 @@ from mnistdash.explain import leaves
 from mnistdash.explain import microscope as ms
 from mnistdash.plots.figures import before_after_bars
 from mnistdash.plots.pictures import digit_uri, diverging_uri
-from mnistdash.ui import cache, widgets
+from mnistdash.ui import cache, share, widgets
 from mnistdash.ui.grid import digit_grid
 
 MODEL, LAYER, UNIT = "ms_model", "ms_layer", "ms_unit"  # the sidebar's widgets (and the URL's model, layer, unit)
@@ -213,6 +213,22 @@ def unit_view(model: str, layer_name: str, unit: int) -> None:
         ),
     ]
     _pictures_row(items)
+    share.picture_downloads(
+        np.stack([arrays[k + "free"][unit], arrays[k + "prior"][unit]]) / 255,
+        ["free", "with the autoencoder prior"],
+        "ms_look",
+        f"What excites {here}: feature visualisations",
+        f"Gradient ascent from the mean training digit; free: {start:.2f} to {free:.2f}, with the prior: {start:.2f} to {prior:.2f}.",
+        diverging=False,
+    )
+    if weights is not None:
+        share.picture_downloads(
+            weights[None],
+            ["input weights"],
+            "ms_weights",
+            f"Input weights of {here}",
+            "Red: ink here excites it; blue: holds it back.",
+        )
     if free <= start + 1e-3:
         st.caption(
             f"The free climb stayed where it began: at the mean training digit this {kind}'s input has no gradient (every "
@@ -267,9 +283,9 @@ def unit_view(model: str, layer_name: str, unit: int) -> None:
     means = np.array(view["class_mean"])
     widgets.show(_class_chart(means, unit), key="ms_classes", toolbar=False)
     rest = np.delete(means, means.argmax()).mean()
-    share = (means.max() - rest) / (means.max() + rest) if means.max() + rest > 0 else 0.0
+    selectivity = (means.max() - rest) / (means.max() + rest) if means.max() + rest > 0 else 0.0
     st.caption(
-        f"Most for class {int(means.argmax())}; selectivity {share:.2f} (the top class's mean against the mean of the "
+        f"Most for class {int(means.argmax())}; selectivity {selectivity:.2f} (the top class's mean against the mean of the "
         "others: 0 when it answers every class alike, 1 when only one)."
     )
 

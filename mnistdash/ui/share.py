@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
+import numpy as np
 import streamlit as st
 
 from mnistdash.plots import export
@@ -74,3 +76,22 @@ def downloads(fig, key: str, title: str, caption: str = "") -> None:
                 type="tertiary",
                 icon=":material/download:",
             )
+
+
+def picture_downloads(
+    images: np.ndarray,  # (K, H, W)
+    titles: Sequence[str],
+    key: str,
+    title: str,
+    caption: str = "",
+    diverging: bool = True,
+    raw: np.ndarray | None = None,
+) -> None:
+    """PNG / SVG / CSV of pictures a page shows as plain images (a digit, maps, a unit's pictures): drawn as the
+    mosaic the figures use, on the page's colours (grey ink in [0, 1]; diverging maps on one symmetric scale, so
+    pass each map already scaled where the page scales each on its own, and the values themselves as `raw`)."""
+    from mnistdash.plots.figures import mosaic
+
+    images = np.asarray(images, np.float32)
+    fig = mosaic(images, [str(t) for t in titles], diverging=diverging, zmax=None if diverging else 1.0, raw=raw)
+    downloads(fig, key, title, caption)

@@ -201,15 +201,21 @@ def digit_words(index: int | str) -> str:
     return f"test {'image' if NAMED_CLASSES else 'digit'} #{int(index)} (labelled {label})"
 
 
-def digit_image(image: np.ndarray, caption: str, alt: str, px: int = 84, container=None) -> None:
-    """One digit with alt text (st.image has none) and a caption; at most `px` wide, narrower if its column is.
-    The figure's bottom margin makes up for the -1rem Streamlit gives every markdown block."""
+def digit_image(image: np.ndarray, caption: str, alt: str, px: int = 84, container=None, download: str | None = None) -> None:
+    """One digit with alt text (st.image has none) and a caption; at most `px` wide, narrower if its column is;
+    `download`: a key for its PNG / SVG / CSV under it. The figure's bottom margin makes up for the -1rem
+    Streamlit gives every markdown block."""
     (container or st).markdown(
         f"<figure style='margin:0 0 1rem 0;text-align:center'><img src='{digit_uri(image, max(1, px // 28))}' alt='{alt}' "
         f"style='width:100%;max-width:{px}px;image-rendering:pixelated'>"
         f"<figcaption style='font-size:0.8rem;line-height:1.3'>{caption}</figcaption></figure>",
         unsafe_allow_html=True,
     )
+    if download:
+        with container or st.container():
+            share.picture_downloads(
+                np.asarray(image)[None], [""], download, caption.capitalize(), "Ink in [0, 1].", diverging=False
+            )
 
 
 def min_width(key: str, px: int) -> None:

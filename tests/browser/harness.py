@@ -102,9 +102,17 @@ def open_page(page, server, path: str = "", wait_text: str | None = None, timeou
 
 
 def wait_idle(page, timeout: float = 60_000):
-    """Wait until the script has finished running (no 'Running...' status widget)."""
+    """Wait until the script has finished running (no 'Running...' status widget) and its widgets are drawn: a
+    widget shows as a grey skeleton until its code reaches the browser, which took seconds in a fresh browser
+    context while the server was busy (a Tab then skipped every widget). The skeletons' wait gives up quietly."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.wait_for_timeout(300)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+    try:
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=20_000)
+    except PlaywrightTimeout:
+        pass
     page.wait_for_timeout(200)
 
 

@@ -14,12 +14,14 @@ FOCUSED = "() => { const e = document.activeElement; return [e.getAttribute('ari
 
 def _tab_to(page, test, most: int = 120) -> list[str]:
     """Press Tab until `test(aria-label, role, text)` holds for the focused element; its description."""
+    seen = []
     for _ in range(most):
         page.keyboard.press("Tab")
         label, role, text = page.evaluate(FOCUSED)
         if test(label, role, text.strip()):
             return [label, role, text]
-    raise AssertionError("Tab never reached the control")
+        seen.append(f"{label or text.strip()[:20]}/{role}")
+    raise AssertionError(f"Tab never reached the control; it went through {', '.join(seen[:60])}")
 
 
 def test_explain_a_digit_by_keyboard(page, server):

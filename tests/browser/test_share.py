@@ -38,7 +38,7 @@ def _combobox(label, value):
 
 
 def _quiz_digit(page):
-    return page.locator("img[alt^='quiz digit 1 of']").get_attribute("src")
+    return page.locator("img[alt^='quiz digit ']").get_attribute("src")
 
 
 def _lesson_step():
@@ -164,4 +164,18 @@ def test_a_figure_downloads_as_png_svg_and_csv(page, server):
     )  # the green curve
     root = ET.fromstring(files["SVG"])
     assert root.tag.endswith("svg") and b"cnn" in files["SVG"]
+    assert_no_errors(page)
+
+
+def test_a_shared_round_goes_on_where_a_reload_left_it(page, server):
+    open_page(page, server, "You_vs_the_models?round=0000beef-01", "Digit 1 of")
+    first = _quiz_digit(page)
+    for n in (2, 3):  # two answers, slower than the throttle's limit
+        page.wait_for_timeout(700)
+        page.locator(".st-key-quiz_key_3 button").click()
+        page.get_by_text(f"Digit {n} of").first.wait_for(timeout=30_000)
+        wait_idle(page)
+    page.reload()
+    page.get_by_text("Digit 3 of").first.wait_for(timeout=90_000)  # not digit 1 again: no digit answered twice
+    assert _quiz_digit(page) != first
     assert_no_errors(page)

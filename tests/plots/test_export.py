@@ -94,3 +94,13 @@ def test_names_and_bad_formats():
     assert export.file_name("", "csv") == "mnistdash-figure.csv"
     with pytest.raises(ValueError, match="cannot export a figure as 'jpg'"):
         export.render(FIGURES["zoom"](), "jpg", TITLE)
+
+
+def test_maps_scaled_for_their_colours_keep_their_values_in_the_csv():
+    """The Draw page's maps are each scaled to their own range for the picture; the CSV holds both."""
+    values = RNG.normal(size=(2, 28, 28)).astype(np.float32) * np.array([1e-3, 50.0], np.float32)[:, None, None]
+    scaled = values / np.abs(values).max(axis=(1, 2), keepdims=True)
+    rows = list(csv.DictReader(export.to_csv(F.mosaic(scaled, ["logreg", "cnn"], raw=values), TITLE).splitlines()[2:]))
+    got = {(r["series"], int(r["row"]), int(r["col"])): (float(r["value"]), float(r["raw"])) for r in rows}
+    assert got[("cnn", 3, 4)] == pytest.approx((scaled[1, 3, 4], values[1, 3, 4]), rel=1e-5)
+    assert max(abs(v) for (s, _, _), (v, _) in got.items() if s == "logreg") == pytest.approx(1.0)

@@ -90,7 +90,11 @@ def _results(reading, problem: str | None, source: str) -> None:
     c1, c2 = st.columns([1, 2])
     with c1:
         widgets.digit_image(
-            reading.digit, "what the models see (28x28)", alt="your digit as the models see it, 28 by 28 pixels", px=140
+            reading.digit,
+            "what the models see (28x28)",
+            alt="your digit as the models see it, 28 by 28 pixels",
+            px=140,
+            download="draw_digit",
         )
         if st.button(
             "🔍 Explain it in full", key="draw_to_explain", help="Every model and method on this digit, on the Explain page"
@@ -127,7 +131,12 @@ def draw_part(models: dict, names: list[str]) -> None:
             f"Linear models: exact w·x. Networks: {METHODS[method].label}. Red pushes toward the model's answer; the outline is your digit."
         )
         titles = [f"{n}: {int(reading.probs[n].argmax())}" for n in reading.maps]
-        draw.show_maps(reading.digit, reading.maps, titles)  # one picture: light to send and to draw
+        draw.show_maps(  # one picture: light to send and to draw
+            reading.digit,
+            reading.maps,
+            titles,
+            f"Linear models: exact w·x; networks: {METHODS[method].label}. Red toward the model's answer.",
+        )
         maps.show_both(reading)  # the bottleneck's map and t-SNE side by side, each with its 8 nearest digits
     if source == "upload" and len(st.session_state.get("upload") or []) > 1 and names:
         reader = "cnn" if "cnn" in names else names[0]

@@ -7,17 +7,23 @@ import streamlit as st
 
 from mnistdash.images.preprocess import load_image, to_mnist_steps
 from mnistdash.plots.pictures import filmstrip, maps_picture, png_uri
-from mnistdash.ui import widgets
+from mnistdash.ui import share, widgets
 
 
-def show_maps(digit: np.ndarray, maps: dict[str, np.ndarray], titles: list[str]) -> None:
-    """The maps' picture in the page (hook: data-testid 'draw-contrib-maps'), with alt text naming each answer."""
+def show_maps(digit: np.ndarray, maps: dict[str, np.ndarray], titles: list[str], caption: str = "") -> None:
+    """The maps' picture in the page (hook: data-testid 'draw-contrib-maps'), with alt text naming each answer, and
+    its downloads (each map on its own scale, as in the picture; the CSV also holds the values themselves)."""
     picture = maps_picture(digit, maps, titles)
     alt = "contribution maps over your digit: " + "; ".join(titles)
     st.markdown(
         f"<figure style='margin:0 0 1rem 0'><img data-testid='draw-contrib-maps' src='{png_uri(picture)}' alt='{alt}' "
         f"style='width:100%;max-width:{picture.width}px'></figure>",
         unsafe_allow_html=True,
+    )
+    values = np.stack([np.asarray(m, np.float32) for m in maps.values()])
+    scaled = values / np.maximum(np.abs(values).max(axis=(1, 2), keepdims=True), 1e-12)
+    share.picture_downloads(
+        scaled, titles, "draw_maps", "Contributions to each model's answer: your drawing", caption, raw=values
     )
 
 

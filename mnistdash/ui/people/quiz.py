@@ -63,7 +63,8 @@ def start(kinds: list[str], seed: int | None = None) -> None:
 
 def from_link() -> None:
     """Start the address's round (`?round=1a2b3c4d-0123`: its seed and the kinds mixed) when it is new to this
-    session: everyone who opens the link reads the same digits, each answering as themselves."""
+    session: everyone who opens the link reads the same digits, each answering as themselves; a person who has
+    answered some of them in this round already (a reload) goes on where they stopped, never answering twice."""
     link, s = st.query_params.get(ROUND), state()
     if not link or link == s.get("linked"):
         return
@@ -76,6 +77,20 @@ def from_link() -> None:
         start(kinds or ["random"], int(seed, 16))
     except (ValueError, IndexError):
         st.warning(f"The link's `round={link}` is not a quiz round; start one below.", icon="🔗")
+        return
+    db = reviews.store()
+    if isinstance(db, str):
+        return
+    try:
+        given = db.answers(person_id(in_url=True), "test")
+    except StoreUnavailable:
+        return
+    given = given[given["round_id"] == s["round"]]
+    done = dict(zip(given["index"].astype(int), given["answer"]))
+    for item in s["items"]:  # in the round's order, up to the first digit not answered yet
+        if item.index not in done:
+            break
+        s["answers"][item.index] = done[item.index]
 
 
 def answer(value: str) -> None:

@@ -134,6 +134,23 @@ def settled(page, script: str = PAGE_SHAPE, interval: float = 150, timeout: floa
     return before
 
 
+def choose(page, box, option: str, exact: bool = True, tries: int = 4) -> None:
+    """Pick `option` in the select box `box`: open its list and click the option, opening it again when a rerun
+    that landed meanwhile redrew the box and closed its list (seen on a loaded machine)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    item = page.get_by_role("option", name=option, exact=exact).first
+    for attempt in range(tries):
+        box.click()
+        try:
+            item.click(timeout=8_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == tries - 1:
+                raise
+            wait_idle(page)
+
+
 def steady_screenshot(page, locator, tries: int = 5) -> bytes:
     """`locator`'s picture once the page has settled: a script rerun can replace the figure while Playwright waits
     for it to hold still ("not attached to the DOM"), so settle and take it again, up to `tries` times."""

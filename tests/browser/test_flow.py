@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.harness import assert_no_errors, canvas, open_page, stroke_one, wait_idle
+from tests.browser.harness import assert_no_errors, canvas, choose, open_page, stroke_one, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -83,8 +83,7 @@ def test_a_link_with_only_a_digit_and_back_to_it(page, server):
     open_page(page, server, "Explain?digit=42", "test digit #42")
     assert page.url.endswith("Explain?digit=42")
     assert chosen(page) == ("cnn", "input x gradient")
-    page.get_by_test_id("stSidebar").get_by_label("Model", exact=True).click()
-    page.get_by_role("option", name="mlp", exact=True).click()
+    choose(page, page.get_by_test_id("stSidebar").get_by_label("Model", exact=True), "mlp")
     page.wait_for_url(re.compile("model=mlp"), timeout=60_000)
     wait_idle(page)
     page.go_back()

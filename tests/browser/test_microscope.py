@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.browser.harness import assert_no_errors, open_page, steady_screenshot
+from tests.browser.harness import assert_no_errors, choose, open_page, steady_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -75,12 +75,10 @@ def test_switching_units_off_on_draw_changes_an_answer(page, server):
     opener.click()
     network = page.get_by_label("Network", exact=True).last  # the section's own picker
     network.wait_for(timeout=30_000)
-    network.click()
-    page.get_by_role("option", name="bottleneck", exact=True).click()
+    choose(page, network, "bottleneck")
     layer = page.get_by_label("Layer", exact=True).last
     _until(lambda: layer.input_value().startswith("1: hidden layer 1: 500 units"))  # the bottleneck's layers now
-    layer.click()
-    page.get_by_role("option", name="3: the 2-unit code").click()
+    choose(page, layer, "3: the 2-unit code", exact=False)
     _until(lambda: layer.input_value().startswith("3: the 2-unit code"))
     wait_idle(page)
     page.get_by_role("button", name="Switch off the 5 units that matter most for this digit").click()

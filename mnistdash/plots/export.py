@@ -102,7 +102,7 @@ def rows(fig: go.Figure) -> list[dict]:
             n = max(len(x), len(y))
             x = x or list(range(n))
             y = y or list(range(n))
-            text = _seq(trace.text) if isinstance(trace.text, list | tuple | np.ndarray) else [trace.text] * n
+            text = _texts(trace, n)
             for j in range(n):
                 value = y[j] if trace.type != "bar" or trace.orientation != "h" else x[j]
                 out.append(dict(series=series, kind=trace.type, x=x[j], y=y[j], value=_num(value), text=plain(text[j])))
@@ -197,13 +197,16 @@ class _Canvas:
         return self.layout[f"{name[0]}axis{name[1:]}"]
 
     def axes(self, trace):
-        xa, ya = trace.xaxis or "x", trace.yaxis or "y"
+        """The matplotlib axes a trace is drawn on."""
+        return self.pair(trace.xaxis or "x", trace.yaxis or "y")
+
+    def pair(self, xa: str, ya: str):
+        """The matplotlib axes of the Plotly axes ('x2', 'y2'), made and styled on first use."""
         if (xa, ya) in self.made:
             return self.made[(xa, ya)]
         yl = self.axis(ya)
         if yl.overlaying:  # a second y axis on the same plot
-            base = self.axes(go.Scatter(xaxis=xa, yaxis=yl.overlaying))
-            ax = base.twinx()
+            ax = self.pair(xa, yl.overlaying).twinx()
         else:
             w, h, left, bottom, pw, ph = self.box
             xd, yd = (self.axis(xa).domain or (0, 1)), (yl.domain or (0, 1))
@@ -369,7 +372,7 @@ def _bar(ax, trace, canvas: _Canvas, k: int, n: int, mode: str) -> None:
     kw = dict(color=colour, alpha=trace.opacity if trace.opacity is not None else 1, label=plain(trace.name) or None)
     drawn = ax.barh(pos, value, height=width, **kw) if horizontal else ax.bar(pos, value, width=width, **kw)
     if trace.text is not None and trace.textposition not in ("none",):
-        labels = _seq(trace.text) if isinstance(trace.text, list | tuple | np.ndarray) else [trace.text] * len(value)
+        labels = _texts(trace, len(value))
         ax.bar_label(drawn, labels=[plain(t) for t in labels], fontsize=9 * _PT, padding=2)
 
 
@@ -411,7 +414,7 @@ def _scatter(ax, trace, canvas: _Canvas, index: int) -> None:
         opacity = marker.opacity if marker and isinstance(marker.opacity, int | float) else (trace.opacity or 1)
         ax.scatter(xs, ys, s=size, marker=symbol, alpha=opacity, label=label, linewidths=kw.pop("linewidths", 0), **kw)
     if "text" in mode and trace.text is not None:
-        texts = _seq(trace.text) if isinstance(trace.text, list | tuple | np.ndarray) else [trace.text] * len(xs)
+        texts = _texts(trace, len(xs))
         for xi, yi, t in zip(xs, ys, texts):
             ax.annotate(plain(t), (xi, yi), fontsize=9 * _PT, ha="center", va="bottom", xytext=(0, 3), textcoords="offset points")
 
@@ -488,6 +491,11 @@ def _seq(values) -> list:
     if values is None:
         return []
     return [v.item() if isinstance(v, np.generic) else v for v in (values.tolist() if isinstance(values, np.ndarray) else values)]
+
+
+def _texts(trace, n: int) -> list:
+    """A trace's text per point: its list, or its one text repeated."""
+    return _seq(trace.text) if isinstance(trace.text, list | tuple | np.ndarray) else [trace.text] * n
 
 
 def _num(v):

@@ -403,7 +403,8 @@ def _scatter(ax, trace, canvas: _Canvas, index: int) -> None:
         elif isinstance(colour, list | tuple | np.ndarray):
             kw = dict(color=[_rgba(c) for c in colour])
         else:
-            kw = dict(color=_rgba(colour) if colour else _default(index))
+            own = colour or (line.color if line and line.color else None)  # Plotly colours markers as their line
+            kw = dict(color=_rgba(own) if own else _default(index))
         symbol = _SYMBOLS.get(str(marker.symbol).replace("-open", ""), "o") if marker and marker.symbol else "o"
         hollow = bool(marker and marker.symbol and "open" in str(marker.symbol))
         if hollow or (

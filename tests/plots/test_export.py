@@ -104,3 +104,14 @@ def test_maps_scaled_for_their_colours_keep_their_values_in_the_csv():
     got = {(r["series"], int(r["row"]), int(r["col"])): (float(r["value"]), float(r["raw"])) for r in rows}
     assert got[("cnn", 3, 4)] == pytest.approx((scaled[1, 3, 4], values[1, 3, 4]), rel=1e-5)
     assert max(abs(v) for (s, _, _), (v, _) in got.items() if s == "logreg") == pytest.approx(1.0)
+
+
+def test_markers_take_their_lines_colour():
+    """As in Plotly: a line's markers are drawn in the line's colour, not in the next default colour."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure(go.Scatter(x=[0, 1, 2], y=[0, 2, 1], mode="lines+markers", line=dict(color="#00aa00"), marker=dict(size=14)))
+    rgb = np.asarray(Image.open(io.BytesIO(export.render(fig, "png", TITLE))).convert("RGB"), int)
+    plotly_blue = (np.abs(rgb - np.array([0x63, 0x6E, 0xFA])).sum(-1) < 40).sum()
+    green = ((rgb[..., 1] > 150) & (rgb[..., 0] < 60) & (rgb[..., 2] < 60)).sum()
+    assert plotly_blue == 0 and green > 500

@@ -3,7 +3,7 @@ list or stays in its own room; no import circle; streamlit only in the UI (`ui/`
 
     config, errors -> data, store -> images, plots -> zoo -> capabilities -> draw -> jobs -> ui -> pages
 
-A capability (explain, maps, mistakes, robustness, lab, people) imports zoo and below, and a sibling only where
+A capability (explain, maps, mistakes, robustness, lab, people, replay) imports zoo and below, and a sibling only where
 SIBLINGS says so. A new module lands in a room: the test fails on one it cannot place.
 """
 
@@ -18,7 +18,7 @@ LAYERS: list[set[str]] = [
     {"data", "store"},
     {"images", "plots"},
     {"zoo"},
-    {"explain", "maps", "mistakes", "robustness", "lab", "people"},
+    {"explain", "maps", "mistakes", "robustness", "lab", "people", "replay"},
     {"draw"},
     {"jobs", "api"},  # api: the notebook way in, over the same core as the CLI
     {"ui"},

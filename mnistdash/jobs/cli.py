@@ -35,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
         help="train only these models ('lab': the Linear lab; 'ood': the digit score; 'attack': the attack tables; "
         "'faithfulness': the attribution leaderboard; 'shortcut': the planted-shortcut copies and their figures; "
         "'influence': the training digits' representations behind `mnistdash influence`; 'microscope': every hidden "
-        "unit's top digits, visualisations and ablations behind `mnistdash unit`)",
+        "unit's top digits, visualisations and ablations behind `mnistdash unit`; 'replay': the linear models' checkpoints "
+        "along their training, behind the Training replay page)",
     )
     t.add_argument("--quick", action="store_true", help="2,000 training digits, one epoch: for tests and smoke runs")
     t.add_argument("--data-dir", type=Path, default=None, help="a folder of IDX or Kannada-MNIST npz files")

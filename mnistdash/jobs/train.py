@@ -232,6 +232,11 @@ def _train_all(only, quick, data_dir, models_dir, seed) -> dict[str, dict[str, A
         build_microscope(found, found.get("denoiser"), train, test, models_dir, quick=quick)
     if not only or "lab" in only:
         build_lab(train, test, models_dir, quick=quick, seed=seed)
+    from mnistdash.replay.build import REPLAYED, build_replay
+
+    replayed = REPLAYED if not only or "replay" in only else tuple(n for n in REPLAYED if n in names)
+    if replayed:  # the linear models' checkpoints, along the very fits just made (or stored, alone)
+        build_replay(train, test, models_dir, quick=quick, names=replayed)
     return results
 
 

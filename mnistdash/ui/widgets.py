@@ -27,6 +27,7 @@ PAGES = [
     ("pages/9_You_vs_the_models.py", "You vs the models", "🧑"),
     ("pages/10_Trust_the_maps.py", "Trust the maps", "⚖️"),
     ("pages/11_Microscope.py", "Microscope", "🔬"),
+    ("pages/12_Replay.py", "Training replay", "⏯️"),
 ]
 
 

@@ -126,7 +126,7 @@ TORCH_CLASSIFIERS: tuple[str, ...] = tuple(e.name for e in BUILTIN if e.classifi
 JUDGES: tuple[str, ...] = tuple(e.name for e in BUILTIN if JUDGE in e.roles)
 STRONG_MODELS: tuple[str, ...] = tuple(e.name for e in BUILTIN if STRONG in e.roles)
 # Names the app uses for other things in the store: an imported model called so would shadow them.
-PSEUDO_TARGETS = ("lab", "ood", "attack", "faithfulness", "shortcut", "influence", "microscope")
+PSEUDO_TARGETS = ("lab", "ood", "attack", "faithfulness", "shortcut", "influence", "microscope", "replay")
 RESERVED = (
     frozenset(BUILTIN_MODELS)
     | frozenset(SHORTCUT_MODELS)

@@ -29,6 +29,7 @@ PAGES = [
     ("Trust_the_maps", "Checking the checkers on the exact answer"),
     ("Lessons", "Step 1 of"),
     ("Microscope", "cnn · layer conv1"),
+    ("Replay", "Learned last, and forgotten on the way"),
 ]
 CHROMIUM_ARGS = [
     "--headless",

@@ -38,9 +38,23 @@ def damaged_server(tmp_path_factory):
     raw = bytearray(ovr.read_bytes())
     raw[-7] ^= 0x55  # altered
     ovr.write_bytes(bytes(raw))
+    replay = root / "artifacts" / "replay-logreg-multinomial.npz"
+    raw = bytearray(replay.read_bytes())
+    raw[len(raw) // 2] ^= 0x55  # altered
+    replay.write_bytes(bytes(raw))
     srv = Server(env={"MNISTDASH_MODELS_DIR": str(root)})
     yield srv
     srv.stop()
+
+
+def test_a_damaged_replay_is_one_line(page, damaged_server):
+    """The replay of logreg-multinomial altered and logreg-ovr's weights damaged: a line for each, no traceback."""
+    open_page(page, damaged_server, "Replay", "Training replay")
+    page.get_by_text("No replay can be shown").first.wait_for(timeout=60_000)
+    warnings = " ".join(page.locator("[data-testid='stAlertContentWarning']").all_inner_texts())
+    assert "No replay of logreg-multinomial" in warnings and "checksum" in warnings
+    assert "logreg-ovr" in warnings
+    _no_exception(page)
 
 
 @pytest.fixture(scope="module")

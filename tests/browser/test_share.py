@@ -63,6 +63,7 @@ ROUND_TRIPS = {  # every page: an address with a view that is not its default, a
     "You_vs_the_models?round=0000002a-0": ("Digit 1 of", _quiz_digit),
     "Trust_the_maps?model=mlp": ("Model to sum up", _combobox("Model to sum up", "mlp")),
     "Microscope?layer=conv2&unit=12": ("unit 12", _text("unit 12")),  # the cnn: its default model
+    "Replay?replay_model=logreg-ovr&replay_step=9&replay_digit=8": ("ovr at iteration 9", _text("test digit #8")),
 }
 
 

@@ -22,6 +22,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from mnistdash import store  # noqa: E402
 from mnistdash.replay.build import REPLAY_KEY, REPLAYED  # noqa: E402
+from mnistdash.replay.networks import NETWORKS  # noqa: E402
 
 
 def main():
@@ -29,7 +30,7 @@ def main():
     parser.add_argument("--runs", type=int, default=2, help="passes over the checkpoints")
     args = parser.parse_args()
     manifest = store.read_manifest()
-    for name in REPLAYED:
+    for name in REPLAYED + NETWORKS:
         entry = manifest["artifacts"].get(REPLAY_KEY.format(name))
         size = (ROOT / "models" / entry["file"]).stat().st_size if entry else 0
         print(f"{REPLAY_KEY.format(name)}: {size / 1e6:.2f} MB, {entry and entry.get('checkpoints')} checkpoints")
@@ -37,7 +38,7 @@ def main():
     at.switch_page("pages/12_Replay.py")
     at.run()
     assert not at.exception, [e.message for e in at.exception]
-    for name in REPLAYED:
+    for name in REPLAYED + NETWORKS:
         at.sidebar.selectbox[0].set_value(name).run()
         slider = at.select_slider[0]
         steps = list(slider.options)

@@ -3,7 +3,6 @@ far, its confusion matrix there, when it learned a digit, and the digits learned
 
 import streamlit as st
 
-from mnistdash.replay.build import REPLAYED
 from mnistdash.ui import cache, replay, widgets
 
 widgets.page_header(
@@ -13,14 +12,14 @@ widgets.page_header(
 )
 if not widgets.require_data():
     st.stop()
-widgets.unavailable_notice(list(REPLAYED))
+widgets.unavailable_notice(list(replay.MODELS))
 models = cache.models()
 names, problems = replay.available(models)
 for name, why in problems.items():
     st.warning(f"No replay of {name}: {why}")
 if not names:
     st.error(
-        f"No replay can be shown: {', '.join(REPLAYED)} or their checkpoints are missing; run `mnistdash train --only replay`."
+        f"No replay can be shown: {', '.join(replay.MODELS)} or their checkpoints are missing; run `mnistdash train --only replay` (the mlp's come with `mnistdash train --only mlp`)."
     )
     st.stop()
 
@@ -29,8 +28,8 @@ model = st.sidebar.selectbox(
     names,
     key=replay.MODEL,
     bind="query-params",
-    help="The models trained by iterations. The templates and least squares are closed forms (nothing to replay); "
-    "the networks' checkpoints come with their next retraining.",
+    help="The logistic regressions (their L-BFGS iterations) and the mlp (its training steps). The templates and "
+    "least squares are closed forms, with nothing to replay; the larger networks keep no checkpoints.",
 )
 index = st.sidebar.number_input(
     "Test digit to follow (0-9999)", 0, len(cache.split("test")) - 1, 0, key=replay.DIGIT, bind="query-params"
@@ -41,8 +40,9 @@ index = st.sidebar.number_input(
 def checkpoint(model: str, index: int) -> None:
     arrays = replay.artifact(model)
     steps = [int(s) for s in arrays["steps"]]
+    title, _ = replay.axis(arrays)
     step = st.select_slider(
-        "Training checkpoint (L-BFGS iterations; each reads all 60,000 training digits)",
+        f"Training checkpoint: {title}",
         options=steps,
         value=steps[len(steps) // 2],  # partway: the maps are taking shape
         key=replay.STEP,
@@ -50,13 +50,11 @@ def checkpoint(model: str, index: int) -> None:
         format_func=lambda s: "start" if s == 0 else str(s),
         help="Drag, or focus the slider and use the arrow keys. The checkpoints are log-spaced: the early changes are fast.",
     )
-    st.caption(
-        f"{model} is fitted by L-BFGS from zero weights. Each checkpoint is the fit stopped after that many iterations: "
-        f"the finished model's own path, the last checkpoint being the model the other pages show ({len(steps)} checkpoints)."
-    )
+    st.caption(replay.describe(model, arrays))
     k = steps.index(int(step))
-    replay.at_checkpoint(model, arrays, k)
-    replay.one_digit(model, arrays, k, index)
+    module = getattr(models[model], "module", None)  # a network's checkpoints are read through its own module
+    replay.at_checkpoint(model, arrays, k, module)
+    replay.one_digit(model, arrays, k, index, module)
 
 
 checkpoint(model, int(index))

@@ -58,9 +58,12 @@ def _fit_torch(
     desc: str,
     seed: int,
     after_epoch: Callable[[int, torch.nn.Module, float], None] | None = None,
+    recorder=None,
 ) -> None:
     """Train `module` in place; `after_epoch(epoch, module, lr)`, when given, sees it after each epoch (a
-    checkpoint: module in eval mode, the learning rate of the epoch's last step)."""
+    checkpoint: module in eval mode, the learning rate of the epoch's last step); `recorder` (a
+    mnistdash.replay.networks.Recorder) sees it in eval mode before the first step and after each step in
+    `recorder.at`."""
     g = torch.Generator().manual_seed(seed)
     opt = torch.optim.AdamW(module.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     steps_per_epoch = math.ceil(len(x) / cfg.batch)
@@ -69,6 +72,9 @@ def _fit_torch(
     )
     bf16 = cfg.bf16 and bf16_available()
     module.train()
+    step = 0
+    if recorder is not None and 0 in recorder.at:
+        _record(recorder, module, 0)
     for epoch in range(cfg.epochs):
         perm = torch.randperm(len(x), generator=g)
         bar = tqdm(range(0, len(x), cfg.batch), desc=f"{desc} {epoch + 1}/{cfg.epochs}", leave=False, unit="batch")
@@ -83,6 +89,9 @@ def _fit_torch(
             opt.step()
             sched.step()
             total += loss.item()
+            step += 1
+            if recorder is not None and step in recorder.at:
+                _record(recorder, module, step)
         bar.close()
         tqdm.write(f"  {desc} epoch {epoch + 1}/{cfg.epochs}: loss {total / steps_per_epoch:.4f}")
         if after_epoch is not None:
@@ -91,6 +100,12 @@ def _fit_torch(
             after_epoch(epoch, module, lr)
             module.train()
     module.eval()
+
+
+def _record(recorder, module: torch.nn.Module, step: int) -> None:
+    module.eval()
+    recorder(step, module)
+    module.train()
 
 
 def _classify_loss(smoothing: float):
@@ -106,10 +121,15 @@ def _denoise_loss(module, xb, yb, g):
     return F.binary_cross_entropy(module(noisy_x).float(), xb[:, 0])
 
 
-def train_model(name: str, train: Split, quick: bool = False, seed: int = SEED):
-    """Fit one model; returns (model object, tensors, config json, train config json, seconds)."""
+def train_model(name: str, train: Split, quick: bool = False, seed: int = SEED, test: Split | None = None):
+    """Fit one model; returns (model object, tensors, config json, train config json, seconds, replay): `replay`, the
+    arrays of its checkpoints (mnistdash.replay.networks) for a network that keeps them when `test` is given, else
+    None."""
+    from mnistdash.replay.networks import NETWORKS, Recorder, total_steps
+
     family, config = SPECS[name]
     start = time.perf_counter()
+    recorder = None
     torch.manual_seed(seed)
     np.random.seed(seed)
     if family == "linear":
@@ -128,10 +148,13 @@ def train_model(name: str, train: Split, quick: bool = False, seed: int = SEED):
         x = torch.from_numpy(images).unsqueeze(1)
         y = torch.from_numpy(labels)
         loss = _denoise_loss if family == "denoiser" else _classify_loss(cfg.label_smoothing)
-        _fit_torch(module, cfg, x, y, loss, name, seed)
+        if name in NETWORKS and test is not None:
+            recorder = Recorder(*total_steps(len(x), cfg.batch, cfg.epochs), train, test, quick, seed)
+        _fit_torch(module, cfg, x, y, loss, name, seed, recorder=recorder)
         tensors, train_cfg = state_to_numpy(module), asdict(cfg)
         model = from_tensors(name, family, config, tensors)
-    return model, tensors, config_to_json(family, config), train_cfg, time.perf_counter() - start
+    replay = recorder.arrays() if recorder is not None else None
+    return model, tensors, config_to_json(family, config), train_cfg, time.perf_counter() - start, replay
 
 
 def train_all(
@@ -167,7 +190,7 @@ def _train_all(only, quick, data_dir, models_dir, seed) -> dict[str, dict[str, A
     x_test = test.floats()  # (N, 28, 28)
     results = {}
     for name in tqdm(names, desc="models", unit="model"):
-        model, tensors, config, train_cfg, seconds = train_model(name, train, quick, seed)
+        model, tensors, config, train_cfg, seconds, replay = train_model(name, train, quick, seed, test)
         if name == "denoiser":
             metrics = {"test_mse_sigma_0.5": float(np.mean((model.denoise(noisy(x_test, DENOISE_SIGMA)) - x_test) ** 2))}
         else:
@@ -188,6 +211,10 @@ def _train_all(only, quick, data_dir, models_dir, seed) -> dict[str, dict[str, A
             "n_train": len(train),
         }
         results[name] = store.save_model(name, tensors, config, metrics, info, models_dir)
+        if replay is not None:  # its checkpoints: the last is the model just saved
+            from mnistdash.replay.build import REPLAY_KEY
+
+            store.save_artifact(REPLAY_KEY.format(name), replay, models_dir, checkpoints=len(replay["steps"]))
         tqdm.write(f"{name}: {metrics} in {seconds:.0f}s")
     if [n for n in names if n not in SHORTCUT_MODELS]:
         build_artifacts(train, test, models_dir, quick=quick, only=names)

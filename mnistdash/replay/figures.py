@@ -44,7 +44,7 @@ def _marker(k: int, axis: str = "") -> dict:
     )
 
 
-def curves(arrays: dict, k: int) -> go.Figure:
+def curves(arrays: dict, k: int, title: str = "L-BFGS iterations", word: str = "iteration") -> go.Figure:
     """Accuracy (left) and log loss (right) on the training and test digits at every checkpoint, checkpoint k
     marked. Two plots on one figure's axes by domain (plotly's make_subplots and add_vline took 60 ms of a
     slider step; this takes a few)."""
@@ -68,7 +68,7 @@ def curves(arrays: dict, k: int) -> go.Figure:
                     line=dict(color=colour, dash=dash),
                     marker=dict(size=4),
                     customdata=steps,
-                    hovertemplate=f"{split}, iteration %{{customdata}}: %{{y:.{digits}f}}{unit}<extra></extra>",
+                    hovertemplate=f"{split}, {word} %{{customdata}}: %{{y:.{digits}f}}{unit}<extra></extra>",
                 )
             )
     fig = go.Figure(
@@ -89,11 +89,18 @@ def curves(arrays: dict, k: int) -> go.Figure:
             hovermode="closest",
         ),
     )
-    _axis(fig, steps, labels=5, title="iterations")  # both x axes
+    _axis(fig, steps, labels=5, title=title.split(" (")[0])  # both x axes
     return fig
 
 
-def probability_paths(steps: np.ndarray, probs: np.ndarray, label: int | None, k: int) -> go.Figure:
+def probability_paths(
+    steps: np.ndarray,
+    probs: np.ndarray,
+    label: int | None,
+    k: int,
+    title: str = "L-BFGS iterations (each reads all the training digits)",
+    word: str = "iteration",
+) -> go.Figure:
     """probs (K, 10): one digit's probability of each class at every checkpoint; the label's line thick, the
     checkpoint shown marked."""
     steps = np.asarray(steps)
@@ -109,11 +116,11 @@ def probability_paths(steps: np.ndarray, probs: np.ndarray, label: int | None, k
                 name=f"{class_name(c)}" + (" (label)" if own else ""),
                 line=dict(color=CLASS_COLOURS[c % len(CLASS_COLOURS)], width=4 if own else 1.5),
                 customdata=steps,
-                hovertemplate=f"class {class_name(c)}, iteration %{{customdata}}: p = %{{y:.3f}}<extra></extra>",
+                hovertemplate=f"class {class_name(c)}, {word} %{{customdata}}: p = %{{y:.3f}}<extra></extra>",
             )
         )
     fig.add_shape(_marker(k))
-    _axis(fig, steps, title="L-BFGS iterations (each reads all the training digits)")
+    _axis(fig, steps, title=title)
     fig.update_yaxes(title="probability", range=[-0.02, 1.02])
     fig.update_layout(height=320, margin=dict(l=0, r=0, t=10 + MODEBAR_PX, b=0), hovermode="closest")
     return fig

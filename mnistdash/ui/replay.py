@@ -1,5 +1,6 @@
-"""The Training replay page's parts, read from the artifacts replay-NAME (mnistdash.replay.build): the ten weight
-maps at a checkpoint, the curves so far, the confusion matrix there, one digit's probabilities over training, and the
+"""The Training replay page's parts, read from the artifacts replay-NAME (mnistdash.replay.build for the linear
+models, mnistdash.replay.networks for the mlp): the weight maps at a checkpoint (a linear model's ten, the mlp's
+first-layer units), the curves so far, the confusion matrix there, one digit's probabilities over training, and the
 test digits learned last or forgotten on the way."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import streamlit as st
 
 from mnistdash.config import class_name
 from mnistdash.plots.figures import confusion_figure, symmetric_range
-from mnistdash.replay import figures
+from mnistdash.replay import figures, networks
 from mnistdash.replay.build import NEVER, REPLAY_KEY, REPLAYED, confusion_at, probabilities
 from mnistdash.ui import cache, widgets
 from mnistdash.ui.grid import digit_grid
@@ -25,6 +26,8 @@ MODEL, STEP, DIGIT, SOURCE, SAME_SCALE, TAB = (
     "replay_tab",
 )
 SHOWN = 24  # digits in each grid of learned-last and forgotten
+UNITS = 20  # of the mlp's first-layer units, shown at each checkpoint
+MODELS = REPLAYED + networks.NETWORKS
 
 
 @st.cache_resource(show_spinner="Reading the training replay ...")
@@ -35,7 +38,7 @@ def artifact(model: str) -> dict | str:
 def available(models: dict) -> tuple[list[str], dict[str, str]]:
     """The replayed models with a readable artifact, and for the others the one-line reason."""
     names, problems = [], {}
-    for name in REPLAYED:
+    for name in MODELS:
         if name not in models:
             continue
         got = artifact(name)
@@ -46,11 +49,62 @@ def available(models: dict) -> tuple[list[str], dict[str, str]]:
     return names, problems
 
 
-def step_label(steps: np.ndarray, k: int) -> str:
-    return "the start (all weights zero)" if steps[k] == 0 else f"iteration {int(steps[k])}"
+@st.cache_data(max_entries=256, show_spinner=False)
+def _test_paths(model: str, index: int) -> np.ndarray:
+    """(K, 10) test digit `index`'s probabilities at every checkpoint of `model`'s replay."""
+    arrays, digit = artifact(model), cache.floats("test")[index]
+    if linear(arrays):
+        return probabilities(arrays, digit)
+    return networks.probabilities(arrays, cache.models()[model].module, digit)
 
 
-def at_checkpoint(model: str, arrays: dict, k: int) -> None:
+def linear(arrays: dict) -> bool:
+    return "coef" in arrays
+
+
+def step_label(arrays: dict, k: int) -> str:
+    steps = arrays["steps"]
+    if steps[k] == 0:
+        return "the start (all weights zero)" if linear(arrays) else "the start (its random weights)"
+    if linear(arrays):
+        return f"iteration {int(steps[k])}"
+    return f"step {int(steps[k])} (epoch {arrays['epochs'][k]:.2f})"
+
+
+def axis(arrays: dict) -> tuple[str, str]:
+    """(the x axis's title, the word for one step in hover texts)."""
+    if linear(arrays):
+        return "L-BFGS iterations (each reads all the training digits)", "iteration"
+    return "optimiser steps (batches of 128 training digits)", "step"
+
+
+def describe(model: str, arrays: dict) -> str:
+    steps = arrays["steps"]
+    if linear(arrays):
+        return (
+            f"{model} is fitted by L-BFGS from zero weights. Each checkpoint is the fit stopped after that many iterations: "
+            f"the finished model's own path, the last checkpoint being the model the other pages show ({len(steps)} checkpoints)."
+        )
+    return (
+        f"{model} is trained by AdamW for {arrays['epochs'][-1]:.0f} epochs ({int(steps[-1]):,} steps). Each checkpoint is its "
+        f"weights at that step, kept while it trained (float16); the last is the model the other pages show. Train "
+        f"figures are on {int(arrays['train_sample'][0]):,} seeded training digits ({len(steps)} checkpoints)."
+    )
+
+
+def maps(model: str, arrays: dict, k: int, module=None) -> tuple[np.ndarray, list[str], str]:
+    """(the maps shown at checkpoint k, their titles, what they are)."""
+    if linear(arrays):
+        return arrays["coef"][k].reshape(10, 28, 28), [f"class {class_name(c)}" for c in range(10)], "ten weight maps"
+    units = networks.first_layer(arrays, k, module)
+    return (
+        units[:UNITS].reshape(-1, 28, 28),
+        [f"unit {u}" for u in range(min(UNITS, len(units)))],
+        (f"first-layer units 0-{min(UNITS, len(units)) - 1} (of {len(units)})"),
+    )
+
+
+def at_checkpoint(model: str, arrays: dict, k: int, module=None) -> None:
     """The figures of checkpoint k: how it reads so far, its weight maps, its curves and its confusion matrix."""
     steps = arrays["steps"]
     last = len(steps) - 1
@@ -63,8 +117,8 @@ def at_checkpoint(model: str, arrays: dict, k: int) -> None:
         if before is not None:
             delta = f"{100 * (value - before):+.2f} pts" if metric == "accuracy" else f"{value - before:+.4f}"
         col.metric(f"{split} {metric}", shown, delta, delta_color="normal" if metric == "accuracy" else "inverse")
-    coef = arrays["coef"][k].reshape(10, 28, 28)
-    final = arrays["coef"][last].reshape(10, 28, 28)
+    coef, titles, what = maps(model, arrays, k, module)
+    final = maps(model, arrays, last, module)[0]
     same = st.toggle(
         "One colour scale for every checkpoint (the finished model's)",
         key=SAME_SCALE,
@@ -73,43 +127,44 @@ def at_checkpoint(model: str, arrays: dict, k: int) -> None:
     )
     zmax = symmetric_range(final if same else coef) or 1e-6
     st.markdown(
-        f"**The ten weight maps of {model} at {step_label(steps, k)}** of {int(steps[last])}: red pushes toward the class, "
-        f"blue away (colour scale ±{zmax:.3g}{', the finished model' if same else ', this checkpoint'}'s)."
+        f"**The {what} of {model} at {step_label(arrays, k)}** of {int(steps[last]):,}: red pushes toward "
+        f"{'the class' if linear(arrays) else 'the unit'}, blue away (colour scale ±{zmax:.3g}"
+        f"{', the finished model' if same else ', this checkpoint'}'s)."
     )
     zoomable_mosaic(
         coef,
-        [f"class {class_name(c)}" for c in range(10)],
+        titles,
         key="replay_maps",
         zmax=zmax,
         value_name="weight",
-        cols=5,
-        cell_px=150,
-        title=f"Weights of {model} at {step_label(steps, k)}",
-        caption=f"{model}'s ten weight maps after {int(steps[k])} L-BFGS iterations of {int(steps[last])}.",
+        cols=5 if linear(arrays) else 10,
+        cell_px=150 if linear(arrays) else 90,
+        title=f"Weights of {model} at {step_label(arrays, k)}",
+        caption=f"{model}'s {what} at {step_label(arrays, k)} of {int(steps[last]):,}.",
     )
     left, right = st.columns([3, 2])
     with left:
         st.markdown("**Accuracy and loss so far** (dashed line: the checkpoint shown)")
         widgets.show(
-            figures.curves(arrays, k),
+            figures.curves(arrays, k, *axis(arrays)),
             key="replay_curves",
             title=f"{model}: accuracy and loss over training",
-            caption=f"Train and test accuracy and log loss at each of {len(steps)} checkpoints; marked: {step_label(steps, k)}.",
+            caption=f"Train and test accuracy and log loss at each of {len(steps)} checkpoints; marked: {step_label(arrays, k)}.",
         )
     with right:
         test = cache.split("test")
         cm = confusion_at(arrays, k, test.labels)
-        st.markdown(f"**Confusion matrix at {step_label(steps, k)}** ({int(np.trace(cm)):,} of {len(test):,} right)")
+        st.markdown(f"**Confusion matrix at {step_label(arrays, k)}** ({int(np.trace(cm)):,} of {len(test):,} right)")
         widgets.show(
             confusion_figure(cm),
             key="replay_confusion",
             toolbar=False,
-            title=f"Confusion matrix of {model} at {step_label(steps, k)}",
+            title=f"Confusion matrix of {model} at {step_label(arrays, k)}",
             caption="Rows: the label; columns: what the model read.",
         )
 
 
-def one_digit(model: str, arrays: dict, k: int, index: int) -> None:
+def one_digit(model: str, arrays: dict, k: int, index: int, module=None) -> None:
     """When did the model learn this digit? A test digit's (or the last drawn digit's) probabilities over training."""
     st.subheader("When did it learn this digit?")
     drawn = st.session_state.get(DRAWN_KEY)
@@ -123,7 +178,10 @@ def one_digit(model: str, arrays: dict, k: int, index: int) -> None:
         digit, label = np.asarray(drawn, np.float32), None
         caption, alt = "your drawing (no label)", "the digit you drew on the Draw page, 28 by 28"
     steps = arrays["steps"]
-    probs = probabilities(arrays, digit)
+    if source == "test digit":  # the same at every checkpoint shown: read once per model and digit
+        probs = _test_paths(model, index)
+    else:
+        probs = probabilities(arrays, digit) if linear(arrays) else networks.probabilities(arrays, module, digit)
     read = probs.argmax(1)
     left, right = st.columns([1, 5])
     with left:
@@ -137,13 +195,13 @@ def one_digit(model: str, arrays: dict, k: int, index: int) -> None:
             elif stays[0] == 0:
                 verdict = f"{model} reads it as {class_name(label)} from the start."
             else:
-                verdict = f"{model} reads it right from {step_label(steps, stays[0])} on"
+                verdict = f"{model} reads it right from {step_label(arrays, stays[0])} on"
                 flips = int(((read[:-1] == label) & (read[1:] != label)).sum())
                 verdict += f", after forgetting it {flips} time{'s' * (flips != 1)}." if flips else "."
             st.markdown(verdict + (f" Right at {len(right_at)} of {len(steps)} checkpoints." if len(right_at) else ""))
-        st.markdown(f"At {step_label(steps, k)} it reads **{class_name(int(read[k]))}** (p = {probs[k, read[k]]:.2f}).")
+        st.markdown(f"At {step_label(arrays, k)} it reads **{class_name(int(read[k]))}** (p = {probs[k, read[k]]:.2f}).")
         widgets.show(
-            figures.probability_paths(steps, probs, label, k),
+            figures.probability_paths(steps, probs, label, k, *axis(arrays)),
             key="replay_digit_paths",
             title=f"{model}: the probabilities of {caption} over training",
             caption="Each class's probability at each checkpoint; the label's line is thick.",
@@ -153,7 +211,6 @@ def one_digit(model: str, arrays: dict, k: int, index: int) -> None:
 def learned_late(arrays: dict) -> None:
     """The test digits learned last, and those forgotten and relearned (forgetting events, Toneva et al. 2019)."""
     st.subheader("Learned last, and forgotten on the way")
-    steps = arrays["steps"]
     forgotten, learned = arrays["forgotten"], arrays["learned_at"]
     never = int((learned == NEVER).sum())
     st.markdown(
@@ -168,7 +225,9 @@ def learned_late(arrays: dict) -> None:
             return
         order = np.argsort(-learned.astype(np.int64), kind="stable")
         order = order[learned[order] > 0][:SHOWN]
-        digit_grid(order, "test", [f"#{i}: {step_label(steps, int(learned[i]))}" for i in order], key="replay_late")
+        digit_grid(
+            order, "test", [f"#{i}: {step_label(arrays, int(learned[i])).split(' (')[0]}" for i in order], key="replay_late"
+        )
     with forgot_tab:
         if not forgot_tab.open:
             return

@@ -64,3 +64,14 @@ def test_the_slider_replays_the_weight_maps_and_a_late_digit_opens_on_explain(pa
     page.wait_for_url(re.compile(rf"Explain\?digit={index}"), timeout=60_000)
     page.get_by_text(f"#{index}").first.wait_for(timeout=60_000)
     assert_no_errors(page)
+
+
+def test_the_mlp_replays_its_first_layer_units(page, server):
+    open_page(page, server, "Replay?replay_model=mlp", DONE)
+    page.get_by_text(re.compile(r"first-layer units 0-19 \(of 100\) of mlp at step \d+")).first.wait_for(timeout=30_000)
+    maps = page.locator(".st-key-replay_maps .js-plotly-plot").first
+    maps.scroll_into_view_if_needed()
+    red, blue = _coloured(_rgb(steady_screenshot(page, maps)))
+    assert red > 0.02 and blue > 0.02, (red, blue)  # twenty units drawn, not blank
+    assert page.get_by_text(re.compile(r"mlp reads it")).count() >= 1  # the digit followed through training
+    assert_no_errors(page)

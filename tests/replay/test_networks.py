@@ -1,0 +1,82 @@
+"""A network's checkpoints, recorded while it trains: recording changes nothing in the training (the same weights
+with and without it, twice), the last checkpoint is the trained model itself, and a quick store keeps the mlp's
+replay beside its model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from mnistdash import store
+from mnistdash.data import Split, load_split
+from mnistdash.replay.build import NEVER, REPLAY_KEY
+from mnistdash.replay.networks import STATE, first_layer, probabilities
+
+
+@pytest.fixture(scope="module")
+def small(test_split):
+    train = load_split("train")
+    return Split(train.images[:1500], train.labels[:1500]), Split(test_split.images[:800], test_split.labels[:800])
+
+
+def test_recording_checkpoints_leaves_the_training_as_it_was(small):
+    from mnistdash.jobs.train import train_model
+
+    train, test = small
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)  # as `mnistdash train` does
+    try:
+        plain = train_model("mlp", train, quick=True)
+        recorded = [train_model("mlp", train, quick=True, test=test) for _ in range(2)]
+    finally:
+        torch.set_num_threads(threads)
+    for key, value in plain[1].items():
+        assert np.array_equal(value, recorded[0][1][key]) and np.array_equal(value, recorded[1][1][key]), key
+    first, second = recorded[0][5], recorded[1][5]
+    assert plain[5] is None and first is not None
+    for key in first:
+        assert np.array_equal(first[key], second[key]), key
+    steps = first["steps"]
+    assert steps[0] == 0 and steps[-1] == 12 and np.all(np.diff(steps) > 0)  # 1,500 digits in batches of 128: 12 steps
+    assert first[STATE + "body.1.weight"].shape == (len(steps) - 1, 100, 784)
+    assert first[STATE + "body.1.weight"].dtype == np.float16
+    model = recorded[0][0]
+    read = model.predict_proba(test.floats()).argmax(1)
+    assert np.array_equal(first["test_read"][-1], read)  # the last checkpoint is the trained model
+    assert first["test_accuracy"][-1] == pytest.approx(float((read == test.labels).mean()))
+    assert first["test_accuracy"][-1] > first["test_accuracy"][0] + 0.3
+
+
+def test_a_quick_store_keeps_the_mlp_replay_and_reads_a_digit_through_it(quick_store, test_split):
+    from mnistdash.zoo import load_all
+
+    arrays = store.load_artifact(REPLAY_KEY.format("mlp"), quick_store)
+    model = load_all(["mlp"], quick_store)[0]["mlp"]
+    k = len(arrays["steps"])
+    assert k >= 6 and arrays["epochs"][-1] == pytest.approx(1.0)
+    read = model.predict_proba(test_split.floats()).argmax(1)
+    assert np.array_equal(arrays["test_read"][-1], read)
+    assert np.sum(arrays["learned_at"] == NEVER) == np.sum(read != test_split.labels)
+    probs = probabilities(arrays, model.module, test_split.floats()[3])
+    assert probs.shape == (k, 10)
+    assert np.allclose(probs[-1], model.predict_proba(test_split.floats()[3:4])[0], atol=1e-5)
+    assert np.allclose(probs.sum(1), 1, atol=1e-5)
+    units = first_layer(arrays, 1, model.module)
+    assert units.shape == (100, 784) and not np.array_equal(units, first_layer(arrays, k - 1, model.module))
+
+
+def test_the_committed_mlp_replay_ends_at_the_committed_mlp(test_split):
+    """The mlp was trained by today's `mnistdash train --only mlp`, its checkpoints recorded on the way."""
+    from mnistdash.zoo import load_all
+
+    arrays = store.load_artifact(REPLAY_KEY.format("mlp"))
+    model = load_all(["mlp"])[0]["mlp"]
+    info = store.read_manifest()["models"]["mlp"]
+    read = model.predict_proba(test_split.floats()).argmax(1)
+    assert np.array_equal(arrays["test_read"][-1], read)
+    assert arrays["test_accuracy"][-1] == pytest.approx(info["test_accuracy"], abs=1e-6)
+    assert arrays["steps"][-1] == info["train"]["epochs"] * int(np.ceil(60_000 / info["train"]["batch"]))
+    assert len(arrays["steps"]) >= 25 and arrays["test_accuracy"][0] < 0.3 < 0.9 < arrays["test_accuracy"][5:].max()
+    early, last = first_layer(arrays, 1, model.module), first_layer(arrays, len(arrays["steps"]) - 1, model.module)
+    assert np.abs(early - last).max() > 0.05  # the units change along the way

@@ -9,15 +9,8 @@ import pytest
 import torch
 
 from mnistdash import store
-from mnistdash.data import Split, load_split
 from mnistdash.replay.build import NEVER, REPLAY_KEY
 from mnistdash.replay.networks import STATE, first_layer, probabilities
-
-
-@pytest.fixture(scope="module")
-def small(test_split):
-    train = load_split("train")
-    return Split(train.images[:1500], train.labels[:1500]), Split(test_split.images[:800], test_split.labels[:800])
 
 
 def test_recording_checkpoints_leaves_the_training_as_it_was(small):

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from mnistdash import store
-from mnistdash.data import Split
 from mnistdash.replay.build import NEVER, REPLAY_KEY, REPLAYED, checkpoint_steps, confusion_at, forgetting, probabilities, replay
 from mnistdash.zoo.base import SPECS
 from mnistdash.zoo.linear import LinearModel
@@ -36,14 +35,6 @@ def test_checkpoints_start_at_zero_are_log_spaced_and_end_at_the_budget():
     assert np.sum(steps <= 10) >= 8  # the fast early changes get most of the points
 
 
-@pytest.fixture(scope="module")
-def small(test_split):
-    from mnistdash.data import load_split
-
-    train_split = load_split("train")
-    return Split(train_split.images[:1000], train_split.labels[:1000]), Split(test_split.images[:500], test_split.labels[:500])
-
-
 def test_a_replay_is_the_same_twice_and_its_last_checkpoint_is_the_fit_itself(small):
     train, test = small
     first = replay("logreg-multinomial", train, test, points=5)
@@ -56,7 +47,9 @@ def test_a_replay_is_the_same_twice_and_its_last_checkpoint_is_the_fit_itself(sm
     assert not first["coef"][0].any()  # the start: zero weights
     assert first["test_accuracy"][-1] > first["test_accuracy"][1] > first["test_accuracy"][0]
     assert first["train_loss"][0] == pytest.approx(np.log(10), rel=1e-6)  # uniform probabilities at zero weights
-    assert np.all(np.diff(first["train_loss"]) <= 1e-6)  # L-BFGS on a convex loss: the training loss never rises
+    # L-BFGS lowers the penalised objective at every iteration; the log loss alone may rise a hair as the L2 penalty
+    # pulls the weights in near the end (5e-6 on these digits)
+    assert np.all(np.diff(first["train_loss"]) <= 1e-4)
 
 
 def test_only_the_iterative_models_are_replayed(small):

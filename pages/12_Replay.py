@@ -8,7 +8,7 @@ from mnistdash.ui import cache, replay, widgets
 widgets.page_header(
     "Training replay",
     "How a model got where it is: its weights, its accuracy and its mistakes at every checkpoint of its training, "
-    "from zero weights to the finished model.",
+    "from its first weights to the finished model.",
 )
 if not widgets.require_data():
     st.stop()

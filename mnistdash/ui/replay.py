@@ -127,8 +127,9 @@ def at_checkpoint(model: str, arrays: dict, k: int, module=None) -> None:
     )
     zmax = symmetric_range(final if same else coef) or 1e-6
     st.markdown(
-        f"**The {what} of {model} at {step_label(arrays, k)}** of {int(steps[last]):,}: red pushes toward "
-        f"{'the class' if linear(arrays) else 'the unit'}, blue away (colour scale ±{zmax:.3g}"
+        f"**The {what} of {model} at {step_label(arrays, k)}** of {int(steps[last]):,}: "
+        f"{'red pushes toward the class, blue away' if linear(arrays) else 'red ink excites the unit, blue ink inhibits it'} "
+        f"(colour scale ±{zmax:.3g}"
         f"{', the finished model' if same else ', this checkpoint'}'s)."
     )
     zoomable_mosaic(
@@ -199,6 +200,11 @@ def one_digit(model: str, arrays: dict, k: int, index: int, module=None) -> None
                 flips = int(((read[:-1] == label) & (read[1:] != label)).sum())
                 verdict += f", after forgetting it {flips} time{'s' * (flips != 1)}." if flips else "."
             st.markdown(verdict + (f" Right at {len(right_at)} of {len(steps)} checkpoints." if len(right_at) else ""))
+        else:  # no label: when it settles on its final answer
+            final = int(read[-1])
+            since = min(j for j in range(len(steps)) if (read[j:] == final).all())
+            where = "from the start" if since == 0 else f"from {step_label(arrays, since)} on"
+            st.markdown(f"{model} settles on **{class_name(final)}**, its final answer, {where}.")
         st.markdown(f"At {step_label(arrays, k)} it reads **{class_name(int(read[k]))}** (p = {probs[k, read[k]]:.2f}).")
         widgets.show(
             figures.probability_paths(steps, probs, label, k, *axis(arrays)),

@@ -240,3 +240,13 @@ def test_quiz_refuses_a_third_answer_within_a_second(monkeypatch):
     clock[0] += 1.0
     at.button(key="quiz_key_4").click().run()
     assert len(at.session_state[quiz._STATE]["answers"]) == 3 and not at.warning
+
+
+def test_the_replay_follows_the_digit_drawn_last(test_split):
+    """With a digit left by the Draw page, the Training replay page follows it through training (it has no label)."""
+    assert test_split.labels[2] == 1
+    at = run_page("pages/12_Replay.py", drawn_digit=test_split.floats()[2])
+    at.radio(key="replay_source").set_value("the digit you drew").run()
+    assert not at.exception, [e.message for e in at.exception]
+    text = " ".join(m.value for m in at.markdown)
+    assert "your drawing (no label)" in text and "settles on **1**, its final answer, from iteration" in text

@@ -54,7 +54,7 @@ def checkpoint(model: str, index: int) -> None:
     k = steps.index(int(step))
     module = getattr(models[model], "module", None)  # a network's checkpoints are read through its own module
     replay.at_checkpoint(model, arrays, k, module)
-    replay.one_digit(model, arrays, k, index, module)
+    replay.one_digit(model, arrays, k, index)
 
 
 checkpoint(model, int(index))

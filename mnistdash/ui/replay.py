@@ -50,9 +50,10 @@ def available(models: dict) -> tuple[list[str], dict[str, str]]:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _test_paths(model: str, index: int) -> np.ndarray:
-    """(K, 10) test digit `index`'s probabilities at every checkpoint of `model`'s replay."""
-    arrays, digit = artifact(model), cache.floats("test")[index]
+def _paths(model: str, digit: np.ndarray) -> np.ndarray:
+    """(K, 10) a digit's probabilities at every checkpoint of `model`'s replay: the same at every checkpoint shown, so
+    read once per model and digit (the mlp's 30 checkpoints through a copy of the network: about 11 ms)."""
+    arrays = artifact(model)
     if linear(arrays):
         return probabilities(arrays, digit)
     return networks.probabilities(arrays, cache.models()[model].module, digit)
@@ -118,14 +119,13 @@ def at_checkpoint(model: str, arrays: dict, k: int, module=None) -> None:
             delta = f"{100 * (value - before):+.2f} pts" if metric == "accuracy" else f"{value - before:+.4f}"
         col.metric(f"{split} {metric}", shown, delta, delta_color="normal" if metric == "accuracy" else "inverse")
     coef, titles, what = maps(model, arrays, k, module)
-    final = maps(model, arrays, last, module)[0]
     same = st.toggle(
         "One colour scale for every checkpoint (the finished model's)",
         key=SAME_SCALE,
         help="Off: each checkpoint on its own scale, so the shape of its maps shows even while they are small. "
         "On: the finished model's scale, so the weights are seen growing.",
     )
-    zmax = symmetric_range(final if same else coef) or 1e-6
+    zmax = symmetric_range(maps(model, arrays, last, module)[0] if same else coef) or 1e-6
     st.markdown(
         f"**The {what} of {model} at {step_label(arrays, k)}** of {int(steps[last]):,}: "
         f"{'red pushes toward the class, blue away' if linear(arrays) else 'red ink excites the unit, blue ink inhibits it'} "
@@ -165,7 +165,7 @@ def at_checkpoint(model: str, arrays: dict, k: int, module=None) -> None:
         )
 
 
-def one_digit(model: str, arrays: dict, k: int, index: int, module=None) -> None:
+def one_digit(model: str, arrays: dict, k: int, index: int) -> None:
     """When did the model learn this digit? A test digit's (or the last drawn digit's) probabilities over training."""
     st.subheader("When did it learn this digit?")
     drawn = st.session_state.get(DRAWN_KEY)
@@ -179,10 +179,7 @@ def one_digit(model: str, arrays: dict, k: int, index: int, module=None) -> None
         digit, label = np.asarray(drawn, np.float32), None
         caption, alt = "your drawing (no label)", "the digit you drew on the Draw page, 28 by 28"
     steps = arrays["steps"]
-    if source == "test digit":  # the same at every checkpoint shown: read once per model and digit
-        probs = _test_paths(model, index)
-    else:
-        probs = probabilities(arrays, digit) if linear(arrays) else networks.probabilities(arrays, module, digit)
+    probs = _paths(model, digit)
     read = probs.argmax(1)
     left, right = st.columns([1, 5])
     with left:

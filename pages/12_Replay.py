@@ -19,7 +19,7 @@ for name, why in problems.items():
     st.warning(f"No replay of {name}: {why}")
 if not names:
     st.error(
-        f"No replay can be shown: {', '.join(replay.MODELS)} or their checkpoints are missing; run `mnistdash train --only replay` (the mlp's come with `mnistdash train --only mlp`)."
+        f"No replay can be shown: {', '.join(replay.MODELS)} or their checkpoints are missing; run `mnistdash train --only replay` (a network's come with its training: `mnistdash train --only mlp`)."
     )
     st.stop()
 
@@ -28,8 +28,8 @@ model = st.sidebar.selectbox(
     names,
     key=replay.MODEL,
     bind="query-params",
-    help="The logistic regressions (their L-BFGS iterations) and the mlp (its training steps). The templates and "
-    "least squares are closed forms, with nothing to replay; the larger networks keep no checkpoints.",
+    help="The logistic regressions (their L-BFGS iterations), the mlp, mlp-deep and the bottleneck (their training "
+    "steps). The templates and least squares are closed forms, with nothing to replay; the cnn keeps no checkpoints yet.",
 )
 index = st.sidebar.number_input(
     "Test digit to follow (0-9999)", 0, len(cache.split("test")) - 1, 0, key=replay.DIGIT, bind="query-params"

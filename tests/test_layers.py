@@ -25,7 +25,7 @@ LAYERS: list[set[str]] = [
     {"pages"},  # pages/*.py and app.py
 ]
 # Capabilities that build on another capability (same layer): the only sideways imports allowed.
-SIBLINGS: dict[str, set[str]] = {}
+SIBLINGS: dict[str, set[str]] = {"replay": {"explain"}}  # TracIn reads the checkpoints through influence's last layer
 LAYER_OF = {room: i for i, rooms in enumerate(LAYERS) for room in rooms}
 UI_ROOMS = {"ui", "pages"}
 

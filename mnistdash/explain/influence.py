@@ -33,7 +33,7 @@ from mnistdash import store
 from mnistdash.data import Split
 
 INFLUENCE_KEY = "influence-{}"
-NETWORKS = ("mlp", "cnn")  # the networks whose training representations are kept (about 10 MB each, compressed)
+NETWORKS = ("mlp", "mlp-deep", "bottleneck", "cnn")  # whose training representations are kept (5-10 MB each)
 LAMBDA = 3e-3  # the refit's L2 penalty (Yeh et al.'s choice)
 SHOWN = 8  # training digits per grid
 
@@ -151,8 +151,8 @@ def behind(model, arrays: dict, digit: np.ndarray, target: int, k: int = SHOWN, 
     shares = arrays["alpha"][:, target] * kernel  # representer values: they sum to the refit's logit `target`
     cosine = kernel / (norms * np.linalg.norm(t) + 1e-12)
     return {
-        "representer": _ranked(shares, np.argsort(-shares)[:k], np.argsort(shares)[:k]),
-        "nearest": _ranked(cosine, *_nearest(cosine, arrays, target, k)),
+        "representer": ranked(shares, k),
+        "nearest": _listed(cosine, *_nearest(cosine, arrays, target, k)),
     }
 
 
@@ -162,7 +162,19 @@ def _nearest(cosine: np.ndarray, arrays: dict, target: int, k: int) -> tuple[np.
     return order[labels[order] == target][:k], order[labels[order] != target][:k]
 
 
-def _ranked(score: np.ndarray, support: np.ndarray, oppose: np.ndarray) -> list[dict]:
+def ranked(score: np.ndarray, k: int = SHOWN) -> list[dict]:
+    """The k training digits of highest score (they support the answer), then the k of lowest (they oppose it)."""
+    return _listed(score, np.argsort(-score, kind="stable")[:k], np.argsort(score, kind="stable")[:k])
+
+
+def shared(found: dict) -> dict[tuple[str, str], int]:
+    """For each pair of methods, how many training digits their supporting lists have in common."""
+    support = {m: {r["index"] for r in rows if r["role"] == "supports"} for m, rows in found.items()}
+    methods = list(support)
+    return {(a, b): len(support[a] & support[b]) for i, a in enumerate(methods) for b in methods[i + 1 :]}
+
+
+def _listed(score: np.ndarray, support: np.ndarray, oppose: np.ndarray) -> list[dict]:
     return [{"index": int(i), "score": float(score[i]), "role": "supports"} for i in support] + [
         {"index": int(i), "score": float(score[i]), "role": "opposes"} for i in oppose
     ]

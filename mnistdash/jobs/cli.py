@@ -368,6 +368,14 @@ def _influence(args) -> int:
     digit = test.floats()[args.digit]
     answer = int(model.predict_proba(digit[None]).argmax())
     found = influence.behind(model, arrays, digit, answer, args.top)
+    from mnistdash.replay import tracin
+    from mnistdash.replay.build import REPLAY_KEY
+    from mnistdash.replay.networks import NETWORKS as RECORDED
+
+    if args.model in RECORDED:  # TracIn over the checkpoints it kept while it trained
+        kept = store.load_artifact(tracin.TRACIN_KEY.format(args.model), args.models_dir)
+        replay = store.load_artifact(REPLAY_KEY.format(args.model), args.models_dir)
+        found["tracin"] = influence.ranked(tracin.scores(kept, replay, model.module, digit, answer), args.top)
     labels = arrays["labels"]
     out = {m: [{**r, "label": int(labels[r["index"]])} for r in rows] for m, rows in found.items()}
     if args.json:

@@ -67,9 +67,7 @@ def _fit_torch(
     g = torch.Generator().manual_seed(seed)
     opt = torch.optim.AdamW(module.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     steps_per_epoch = math.ceil(len(x) / cfg.batch)
-    sched = torch.optim.lr_scheduler.OneCycleLR(
-        opt, max_lr=cfg.lr, total_steps=max(cfg.epochs * steps_per_epoch, 10), pct_start=0.2
-    )
+    sched = cfg.schedule(opt, steps_per_epoch)
     bf16 = cfg.bf16 and bf16_available()
     module.train()
     step = 0
@@ -125,7 +123,7 @@ def train_model(name: str, train: Split, quick: bool = False, seed: int = SEED, 
     """Fit one model; returns (model object, tensors, config json, train config json, seconds, replay): `replay`, the
     arrays of its checkpoints (mnistdash.replay.networks) for a network that keeps them when `test` is given, else
     None."""
-    from mnistdash.replay.networks import NETWORKS, Recorder, total_steps
+    from mnistdash.replay.networks import KEPT, NETWORKS, Recorder, total_steps
 
     family, config = SPECS[name]
     start = time.perf_counter()
@@ -149,7 +147,7 @@ def train_model(name: str, train: Split, quick: bool = False, seed: int = SEED, 
         y = torch.from_numpy(labels)
         loss = _denoise_loss if family == "denoiser" else _classify_loss(cfg.label_smoothing)
         if name in NETWORKS and test is not None:
-            recorder = Recorder(*total_steps(len(x), cfg.batch, cfg.epochs), train, test, quick, seed)
+            recorder = Recorder(*total_steps(len(x), cfg.batch, cfg.epochs), train, test, quick, seed, KEPT.get(name))
         _fit_torch(module, cfg, x, y, loss, name, seed, recorder=recorder)
         tensors, train_cfg = state_to_numpy(module), asdict(cfg)
         model = from_tensors(name, family, config, tensors)
@@ -246,6 +244,14 @@ def _train_all(only, quick, data_dir, models_dir, seed) -> dict[str, dict[str, A
         from mnistdash.zoo import load_all
 
         build_influence(load_all(rebuilt, models_dir)[0], train, test, models_dir, quick=quick)
+    from mnistdash.replay.networks import NETWORKS as RECORDED
+    from mnistdash.replay.tracin import build_tracin
+
+    traced = RECORDED if not only or "influence" in only else tuple(n for n in RECORDED if n in names)
+    if traced:  # TracIn over the checkpoints the networks kept while they trained
+        from mnistdash.zoo import load_all
+
+        build_tracin(load_all(traced, models_dir)[0], train, models_dir, names=traced)
     if not only or "influence" in only:
         build_flipped(train, test, models_dir, quick=quick, seed=seed)
     from mnistdash.explain.microscope import NETWORKS as LOOKED_AT

@@ -26,7 +26,7 @@ MODEL, STEP, DIGIT, SOURCE, SAME_SCALE, TAB = (
     "replay_tab",
 )
 SHOWN = 24  # digits in each grid of learned-last and forgotten
-UNITS = 20  # of the mlp's first-layer units, shown at each checkpoint
+UNITS = networks.UNITS  # of a network's first-layer units, shown at each checkpoint
 MODELS = REPLAYED + networks.NETWORKS
 
 
@@ -59,6 +59,15 @@ def _paths(model: str, digit: np.ndarray) -> np.ndarray:
     return networks.probabilities(arrays, cache.models()[model].module, digit)
 
 
+def path_of(model: str, arrays: dict, digit: np.ndarray, index: int | None) -> np.ndarray | None:
+    """(K, 10) the digit's probabilities over training: test digit `index` read from the replay where it keeps them
+    (the larger networks), else through the checkpoints; None for a drawn digit where the weights are not kept at
+    every checkpoint."""
+    if linear(arrays) or networks.every_state(arrays):
+        return _paths(model, digit)
+    return None if index is None else networks.recorded_probabilities(arrays, index)
+
+
 def linear(arrays: dict) -> bool:
     return "coef" in arrays
 
@@ -86,10 +95,16 @@ def describe(model: str, arrays: dict) -> str:
             f"{model} is fitted by L-BFGS from zero weights. Each checkpoint is the fit stopped after that many iterations: "
             f"the finished model's own path, the last checkpoint being the model the other pages show ({len(steps)} checkpoints)."
         )
+    kept = (
+        "its weights at that step, kept while it trained (float16)"
+        if networks.every_state(arrays)
+        else f"what it read at that step, kept while it trained: its first {networks.UNITS} units, its probabilities for "
+        f"every test digit, and its whole weights at the last {len(networks.kept(arrays))} checkpoints"
+    )
     return (
-        f"{model} is trained by AdamW for {arrays['epochs'][-1]:.0f} epochs ({int(steps[-1]):,} steps). Each checkpoint is its "
-        f"weights at that step, kept while it trained (float16); the last is the model the other pages show. Train "
-        f"figures are on {int(arrays['train_sample'][0]):,} seeded training digits ({len(steps)} checkpoints)."
+        f"{model} is trained by AdamW for {arrays['epochs'][-1]:.0f} epochs ({int(steps[-1]):,} steps). Each checkpoint is "
+        f"{kept}; the last is the model the other pages show. Train figures are on "
+        f"{int(arrays['train_sample'][0]):,} seeded training digits ({len(steps)} checkpoints)."
     )
 
 
@@ -98,10 +113,11 @@ def maps(model: str, arrays: dict, k: int, module=None) -> tuple[np.ndarray, lis
     if linear(arrays):
         return arrays["coef"][k].reshape(10, 28, 28), [f"class {class_name(c)}" for c in range(10)], "ten weight maps"
     units = networks.first_layer(arrays, k, module)
+    total = networks.first_units(module)
     return (
         units[:UNITS].reshape(-1, 28, 28),
         [f"unit {u}" for u in range(min(UNITS, len(units)))],
-        (f"first-layer units 0-{min(UNITS, len(units)) - 1} (of {len(units)})"),
+        (f"first-layer units 0-{min(UNITS, len(units)) - 1} (of {total})"),
     )
 
 
@@ -170,8 +186,13 @@ def one_digit(model: str, arrays: dict, k: int, index: int) -> None:
     st.subheader("When did it learn this digit?")
     drawn = st.session_state.get(DRAWN_KEY)
     source = "test digit"
-    if drawn is not None:
+    if drawn is not None and (linear(arrays) or networks.every_state(arrays)):
         source = st.radio("Digit", ["test digit", "the digit you drew"], horizontal=True, key=SOURCE)
+    elif drawn is not None:
+        st.caption(
+            f"The digit you drew is replayed by the models whose weights are kept at every checkpoint; {model} keeps "
+            "its readings of the test digits instead."
+        )
     if source == "test digit":
         digit, label = cache.floats("test")[index], int(cache.split("test").labels[index])
         caption, alt = f"test digit #{index}, labelled {class_name(label)}", f"test digit {index}, labelled {label}"
@@ -179,8 +200,9 @@ def one_digit(model: str, arrays: dict, k: int, index: int) -> None:
         digit, label = np.asarray(drawn, np.float32), None
         caption, alt = "your drawing (no label)", "the digit you drew on the Draw page, 28 by 28"
     steps = arrays["steps"]
-    probs = _paths(model, digit)
-    read = probs.argmax(1)
+    probs = path_of(model, arrays, digit, index if label is not None else None)
+    # a test digit's readings as recorded (the kept probabilities are rounded to 1/255ths: a near tie could flip)
+    read = arrays["test_read"][:, index].astype(np.int64) if label is not None else probs.argmax(1)
     left, right = st.columns([1, 5])
     with left:
         widgets.digit_image(digit, caption, alt, px=112)

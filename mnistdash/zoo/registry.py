@@ -31,6 +31,28 @@ class TrainConfig:
     noise: float = 0.0  # Gaussian noise of sigma uniform in [0, noise] on a share of each augmented batch
     noise_share: float = 0.0
 
+    def schedule(self, opt, steps_per_epoch: int):
+        """The learning rate's schedule over training (one cycle: a warm-up over the first 20% of the steps)."""
+        import torch
+
+        total = max(self.epochs * steps_per_epoch, 10)
+        return torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=self.lr, total_steps=total, pct_start=0.2)
+
+    def learning_rates(self, steps_per_epoch: int):
+        """(epochs * steps_per_epoch,) the learning rate each optimiser step is taken with, by the very schedule
+        `mnistdash train` uses (on a stand-in parameter: the schedule depends on the step count only)."""
+        import numpy as np
+        import torch
+
+        opt = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=self.lr, weight_decay=self.weight_decay)
+        sched = self.schedule(opt, steps_per_epoch)
+        out = []
+        for _ in range(self.epochs * steps_per_epoch):
+            out.append(opt.param_groups[0]["lr"])
+            opt.step()  # no gradient: a no-op that keeps the scheduler's order of calls
+            sched.step()
+        return np.asarray(out)
+
 
 @dataclass(frozen=True)
 class Entry:

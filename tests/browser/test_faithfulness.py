@@ -135,10 +135,13 @@ def test_clicking_a_column_sorts_the_leaderboard(page, server):
 
 
 def test_the_training_digits_behind_an_answer_are_drawn(page, server):
-    """The Explain page's training digits behind the cnn's answer (opened by the link's influence=1): two methods x
-    supporting and opposing, eight training digits each, every one drawn with ink; one opens its own view."""
+    """The Explain page's training digits behind the mlp's answer (opened by the link's influence=1, the mlp picked):
+    three methods (TracIn over its checkpoints too) x supporting and opposing, eight training digits each, every one
+    drawn with ink; one opens its own view."""
     open_page(page, server, "Explain?digit=247&model=cnn&influence=1", "The training digits behind this answer")
-    for method in ("representer", "nearest"):
+    page.get_by_role("radiogroup", name="Network").get_by_text("mlp", exact=True).click()
+    page.get_by_text("How they differ here: representer points and nearest neighbours share").wait_for(timeout=60_000)
+    for method in ("representer", "nearest", "tracin"):
         for role in ("supports", "opposes"):
             grid = page.locator(f".st-key-behind_{method}_{role}_grid").first
             grid.wait_for(timeout=60_000)

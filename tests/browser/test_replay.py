@@ -66,7 +66,7 @@ def test_the_slider_replays_the_weight_maps_and_a_late_digit_opens_on_explain(pa
     assert_no_errors(page)
 
 
-def test_the_mlp_replays_its_first_layer_units(page, server):
+def test_the_networks_replay_their_first_layer_units(page, server):
     open_page(page, server, "Replay?replay_model=mlp", DONE)
     page.get_by_text(re.compile(r"first-layer units 0-19 \(of 100\) of mlp at step \d+")).first.wait_for(timeout=30_000)
     maps = page.locator(".st-key-replay_maps .js-plotly-plot").first
@@ -74,4 +74,11 @@ def test_the_mlp_replays_its_first_layer_units(page, server):
     red, blue = _coloured(_rgb(steady_screenshot(page, maps)))
     assert red > 0.02 and blue > 0.02, (red, blue)  # twenty units drawn, not blank
     assert page.get_by_text(re.compile(r"mlp reads it")).count() >= 1  # the digit followed through training
+    assert_no_errors(page)
+    open_page(page, server, "Replay?replay_model=mlp-deep&replay_step=10", DONE)  # its units kept at every checkpoint
+    page.get_by_text(re.compile(r"first-layer units 0-19 \(of 500\) of mlp-deep at step \d+")).first.wait_for(timeout=30_000)
+    maps = page.locator(".st-key-replay_maps .js-plotly-plot").first
+    maps.scroll_into_view_if_needed()
+    red, blue = _coloured(_rgb(steady_screenshot(page, maps)))
+    assert red > 0.02 and blue > 0.02, (red, blue)
     assert_no_errors(page)

@@ -135,3 +135,14 @@ def test_a_training_digits_own_view_reads_it_with_every_model_and_places_it_in_t
     calm = training_view(plain)
     assert calm["mislabel"]["place"] == len(labels) and calm["mislabel"]["score"] < 0
     assert sum(r["reads"] == calm["label"] for r in calm["readings"]) >= len(calm["readings"]) - 1
+
+
+def test_explain_page_adds_tracin_for_a_network_that_kept_its_checkpoints():
+    from mnistdash.ui.explain.influence import INFLUENCE_KEY
+    from tests.ui.test_pages import run_page
+
+    at = run_page("pages/2_Explain.py", explain_model="mlp", influence_model="mlp", **{INFLUENCE_KEY: True})
+    assert not at.exception, [e.message for e in at.exception]
+    assert sum(c.value.startswith(("Supporting", "Opposing")) for c in at.caption) == 6  # three methods x two roles
+    text = " ".join(m.value for m in at.markdown)
+    assert "TracIn over its training" in text and "representer points and TracIn share" in text

@@ -73,3 +73,48 @@ def test_the_committed_mlp_replay_ends_at_the_committed_mlp(test_split):
     assert len(arrays["steps"]) >= 25 and arrays["test_accuracy"][0] < 0.3 < 0.9 < arrays["test_accuracy"][5:].max()
     early, last = first_layer(arrays, 1, model.module), first_layer(arrays, len(arrays["steps"]) - 1, model.module)
     assert np.abs(early - last).max() > 0.05  # the units change along the way
+
+
+def test_a_larger_network_keeps_its_weights_at_the_last_checkpoints_and_what_the_page_shows_at_every_one(small, monkeypatch):
+    from mnistdash.jobs.train import train_model
+    from mnistdash.replay import networks
+
+    train, test = small
+    monkeypatch.setitem(networks.KEPT, "mlp-deep", 3)
+    model, _, _, _, _, arrays = train_model("mlp-deep", train, quick=True, test=test)
+    k = len(arrays["steps"])
+    assert arrays["kept"].tolist() == [k - 3, k - 2, k - 1] and not networks.every_state(arrays)
+    assert arrays[STATE + "body.1.weight"].shape == (2, 500, 784)  # the last is the model itself
+    assert arrays["units"].shape == (k, networks.UNITS, 784) and arrays["test_probs"].shape == (k, len(test), 10)
+    module = model.module
+    assert np.array_equal(first_layer(arrays, 1, module), arrays["units"][1].astype(np.float32))
+    kept_weights = first_layer(arrays, k - 2, module)
+    assert kept_weights.shape == (500, 784) and np.allclose(kept_weights[: networks.UNITS], arrays["units"][k - 2], atol=1e-3)
+    with pytest.raises(KeyError, match="not kept"):
+        networks.state_at(arrays, 1, dict(module.state_dict()))
+    probs = networks.recorded_probabilities(arrays, 5)
+    assert probs.shape == (k, 10) and np.allclose(probs.sum(1), 1, atol=0.03)
+    assert np.allclose(probs[-1], model.predict_proba(test.floats()[5:6])[0], atol=1 / 255)
+
+
+@pytest.mark.parametrize("name", ["mlp-deep", "bottleneck"])
+def test_the_committed_larger_networks_replays_end_at_the_committed_models(name, committed_models, test_split):
+    """mlp-deep and the bottleneck were retrained by today's `mnistdash train` with their checkpoints recorded; their
+    weights came out bit for bit as they were committed before (the same checksums in the manifest)."""
+    from mnistdash.replay import networks
+
+    arrays = store.load_artifact(REPLAY_KEY.format(name))
+    model = committed_models[name]
+    info = store.read_manifest()["models"][name]
+    read = model.predict_proba(test_split.floats()).argmax(1)
+    assert np.array_equal(arrays["test_read"][-1], read)
+    assert arrays["test_accuracy"][-1] == pytest.approx(info["test_accuracy"], abs=1e-6)
+    k = len(arrays["steps"])
+    assert k >= 25 and arrays["kept"].tolist() == list(range(k - networks.KEPT[name], k))
+    last = first_layer(arrays, k - 1, model.module)
+    assert np.allclose(arrays["units"][-1], last[: networks.UNITS], atol=1e-3)
+    before = first_layer(arrays, k - 2, model.module)  # from the kept weights
+    assert np.allclose(arrays["units"][-2], before[: networks.UNITS], atol=1e-3)
+    assert np.abs(arrays["units"][1].astype(np.float32) - last[: networks.UNITS]).max() > 0.05
+    probs = networks.recorded_probabilities(arrays, 0)
+    assert probs.argmax(1)[-1] == read[0] and arrays["test_accuracy"][0] < 0.3

@@ -250,3 +250,14 @@ def test_the_replay_follows_the_digit_drawn_last(test_split):
     assert not at.exception, [e.message for e in at.exception]
     text = " ".join(m.value for m in at.markdown)
     assert "your drawing (no label)" in text and "settles on **1**, its final answer, from iteration" in text
+
+
+def test_the_replay_of_a_larger_network_reads_its_kept_test_probabilities(test_split):
+    """mlp-deep keeps its first units and its test readings at every checkpoint (its weights at the last few): the
+    page replays a test digit from those, and says why a drawn digit is not replayed."""
+    at = run_page("pages/12_Replay.py", replay_model="mlp-deep", replay_digit=4, drawn_digit=test_split.floats()[2])
+    assert not at.exception, [e.message for e in at.exception]
+    text = " ".join(m.value for m in at.markdown)
+    assert "first-layer units 0-19 (of 500)" in text and "mlp-deep reads it right from" in text
+    assert "replay_source" not in [r.key for r in at.radio]  # only the test digit
+    assert any("keeps its readings of the test digits instead" in c.value for c in at.caption)

@@ -1,6 +1,6 @@
 """The Explain page's training digits behind an answer: for the digit at hand, the training digits that most
 support and most oppose a network's answer, by representer points and by nearest neighbours in its representation
-(mnistdash.explain.influence)."""
+(mnistdash.explain.influence), and by TracIn over the checkpoints it kept while it trained (mnistdash.replay.tracin)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ import numpy as np
 import streamlit as st
 
 from mnistdash.explain import influence
+from mnistdash.replay import tracin
+from mnistdash.replay.build import REPLAY_KEY
+from mnistdash.replay.networks import NETWORKS as RECORDED
 from mnistdash.ui import cache
 from mnistdash.ui.grid import digit_grid
 from mnistdash.ui.mistakes.mislabel_table import ranking
@@ -27,6 +30,13 @@ HOW = {
         "the training digits the network represents most alike (cosine similarity of its last hidden layer), those "
         "labelled as its answer and those labelled otherwise: likeness alone, whatever the digit taught it.",
     ),
+    "tracin": (
+        "TracIn over its training",
+        "how much each training digit's own training steps lowered the loss of this answer (supports) or raised it "
+        "(opposes), summed over the checkpoints the network kept while it trained (Pruthi et al. 2020; on the last "
+        "layer, its gradients compressed to 32 numbers a digit): what the digit did to the network on the way, not "
+        "how alike it looks.",
+    ),
 }
 
 
@@ -40,10 +50,38 @@ def _artifact(model: str) -> tuple[dict, tuple] | str:
     return got, influence.kept(got)
 
 
+@st.cache_resource(show_spinner="Reading the network's checkpoints ...")
+def _tracin(model: str) -> tuple[dict, dict] | str:
+    """(the TracIn vectors, the replay whose checkpoints they come from), or the one line that says why not."""
+    if model not in RECORDED:
+        return f"it needs the checkpoints a network keeps while it trains, and {model} keeps none yet"
+    kept = cache.artifact(tracin.TRACIN_KEY.format(model))
+    if isinstance(kept, str):
+        return kept
+    replay = cache.artifact(REPLAY_KEY.format(model))
+    return replay if isinstance(replay, str) else (kept, replay)
+
+
 @st.cache_data(max_entries=500, show_spinner=False)
 def _behind(model: str, index: int | str, target: int) -> dict:
     arrays, features = _artifact(model)
-    return influence.behind(cache.models()[model], arrays, cache.digit(index), target, features=features)
+    net, digit = cache.models()[model], cache.digit(index)
+    found = influence.behind(net, arrays, digit, target, features=features)
+    traced = _tracin(model)
+    if not isinstance(traced, str):
+        found["tracin"] = influence.ranked(tracin.scores(*traced, net.module, digit, target))
+    return found
+
+
+def differ(found: dict) -> str:
+    """One sentence on how the methods' supporting digits differ for this answer."""
+    names = {"representer": "representer points", "nearest": "nearest neighbours", "tracin": "TracIn"}
+    pairs = [f"{names[a]} and {names[b]} share {n} of {influence.SHOWN}" for (a, b), n in influence.shared(found).items()]
+    return (
+        "How they differ here: " + "; ".join(pairs) + " supporting digits. Likeness (nearest neighbours) and a pull on "
+        "the last layer (representer points, TracIn) are different questions: a digit can look alike and have taught "
+        "the network little, or be odd-looking and have pulled it hard."
+    )
 
 
 def influence_section(models: dict, index: int | str, probs: dict) -> None:
@@ -90,7 +128,13 @@ def influence_section(models: dict, index: int | str, probs: dict) -> None:
         flips = cache.artifact(influence.FLIPPED_KEY)
         if not isinstance(flips, str):
             _flipped(flips)
+        traced = _tracin(model)
+        if isinstance(traced, str):
+            st.caption(f"TracIn is unavailable for {model}: {traced}.")
+        st.markdown(differ(found))
         for method, (title, how) in HOW.items():
+            if method not in found:
+                continue
             st.markdown(f"**{title}**: {how}")
             for role in ("supports", "opposes"):
                 rows = [r for r in found[method] if r["role"] == role]

@@ -28,8 +28,8 @@ model = st.sidebar.selectbox(
     names,
     key=replay.MODEL,
     bind="query-params",
-    help="The logistic regressions (their L-BFGS iterations), the mlp, mlp-deep and the bottleneck (their training "
-    "steps). The templates and least squares are closed forms, with nothing to replay; the cnn keeps no checkpoints yet.",
+    help="The logistic regressions (their L-BFGS iterations) and the four networks (their training steps). The "
+    "templates and least squares are closed forms, with nothing to replay.",
 )
 index = st.sidebar.number_input(
     "Test digit to follow (0-9999)", 0, len(cache.split("test")) - 1, 0, key=replay.DIGIT, bind="query-params"

@@ -370,9 +370,8 @@ def _influence(args) -> int:
     found = influence.behind(model, arrays, digit, answer, args.top)
     from mnistdash.replay import tracin
     from mnistdash.replay.build import REPLAY_KEY
-    from mnistdash.replay.networks import NETWORKS as RECORDED
 
-    if args.model in RECORDED:  # TracIn over the checkpoints it kept while it trained
+    if args.model in tracin.NETWORKS:  # TracIn over the checkpoints it kept while it trained
         kept = store.load_artifact(tracin.TRACIN_KEY.format(args.model), args.models_dir)
         replay = store.load_artifact(REPLAY_KEY.format(args.model), args.models_dir)
         found["tracin"] = influence.ranked(tracin.scores(kept, replay, model.module, digit, answer), args.top)

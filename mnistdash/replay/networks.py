@@ -7,11 +7,12 @@ reads only: no gradient, no random numbers, no change to the module's state, so 
 weights as training without it (tests/replay/test_networks.py). The last checkpoint is the trained model itself: its
 weights are the stored model's, not kept twice, and its figures are measured on the exact weights.
 
-The mlp keeps its weights at every checkpoint (about 4 MB in float16 for 29 of them). The larger networks (mlp-deep
-and the bottleneck, 0.4-0.5 M weights each: 0.9-1 MB a checkpoint) keep theirs at the last KEPT checkpoints only,
-which is what TracIn reads (mnistdash.replay.tracin); at every checkpoint they keep the first-layer units the
-page shows (float16) and their probabilities for every test digit (in 1/255ths), so the page replays them as it
-replays the mlp, a drawn digit aside (it needs the weights at every checkpoint). The cnn is not yet recorded.
+The mlp keeps its weights at every checkpoint (about 4 MB in float16 for 29 of them). The larger networks (mlp-deep,
+the bottleneck and the cnn, 0.3-0.5 M weights each: 0.55-1 MB a checkpoint) keep theirs at the last KEPT checkpoints
+only, which is what TracIn reads (mnistdash.replay.tracin); at every checkpoint they keep the first-layer units the
+page shows (a linear layer's first 20 units, the cnn's first 20 5x5 filters; float16) and their probabilities for
+every test digit (in 1/255ths), so the page replays them as it replays the mlp, a drawn digit aside (it needs the
+weights at every checkpoint).
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from torch import nn
 from mnistdash.data import Split
 from mnistdash.replay.build import CHECKPOINTS, QUICK_CHECKPOINTS, checkpoint_steps, forgetting
 
-NETWORKS = ("mlp", "mlp-deep", "bottleneck")  # the networks whose training keeps checkpoints
-KEPT = {"mlp-deep": 8, "bottleneck": 8}  # weights kept at the last N checkpoints only (the others: at every one)
+NETWORKS = ("mlp", "mlp-deep", "bottleneck", "cnn")  # the networks whose training keeps checkpoints
+KEPT = {"mlp-deep": 8, "bottleneck": 8, "cnn": 8}  # weights kept at the last N checkpoints only (else: at every one)
 UNITS = 20  # first-layer units kept at every checkpoint where the weights are not
 TRAIN_SAMPLE = (
     10_000  # training digits each checkpoint is measured on (all 60,000 at 30 checkpoints is the mlp's training time again)
@@ -138,9 +139,15 @@ def state_at(arrays: dict, k: int, final: dict[str, torch.Tensor]) -> dict[str, 
 
 
 def _first(module: nn.Module) -> tuple[str, torch.Tensor]:
-    """(the parameter's name, its weights) of the network's first linear layer."""
-    first = next(m for m in module.modules() if isinstance(m, nn.Linear))
+    """(the parameter's name, its weights) of the network's first layer that reads the pixels: a linear layer (units
+    of 784 weights) or a convolution (filters of k x k)."""
+    first = next(m for m in module.modules() if isinstance(m, (nn.Linear, nn.Conv2d)))
     return next((name, p) for name, p in module.named_parameters() if p is first.weight)
+
+
+def convolutional(module: nn.Module) -> bool:
+    """Whether the network's first layer is a convolution (its units are filters)."""
+    return _first(module)[1].dim() == 4
 
 
 def first_units(module: nn.Module) -> int:
@@ -149,12 +156,15 @@ def first_units(module: nn.Module) -> int:
 
 
 def first_layer(arrays: dict, k: int, module: nn.Module) -> np.ndarray:
-    """(units, 784) the weights of the network's first linear layer at checkpoint k (the first UNITS of them where
-    the replay keeps only those)."""
+    """(units, side, side) the weights of the network's first layer at checkpoint k, each unit as a picture (28 x 28
+    for a linear layer, k x k for a convolution's filter); the first UNITS of them where the replay keeps only those."""
     key, weight = _first(module)
     if k == len(arrays["steps"]) - 1 or k in kept(arrays):
-        return state_at(arrays, k, {key: weight.detach()})[key].numpy()
-    return arrays["units"][k].astype(np.float32)
+        out = state_at(arrays, k, {key: weight.detach()})[key].numpy()
+    else:
+        out = arrays["units"][k].astype(np.float32)
+    side = int(round(np.sqrt(out[0].size)))
+    return out.reshape(len(out), side, side)
 
 
 def probabilities(arrays: dict, module: nn.Module, digit: np.ndarray) -> np.ndarray:

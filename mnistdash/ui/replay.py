@@ -98,7 +98,7 @@ def describe(model: str, arrays: dict) -> str:
     kept = (
         "its weights at that step, kept while it trained (float16)"
         if networks.every_state(arrays)
-        else f"what it read at that step, kept while it trained: its first {networks.UNITS} units, its probabilities for "
+        else f"what it read at that step, kept while it trained: its first layer's first {networks.UNITS} units (or filters), its probabilities for "
         f"every test digit, and its whole weights at the last {len(networks.kept(arrays))} checkpoints"
     )
     return (
@@ -112,13 +112,16 @@ def maps(model: str, arrays: dict, k: int, module=None) -> tuple[np.ndarray, lis
     """(the maps shown at checkpoint k, their titles, what they are)."""
     if linear(arrays):
         return arrays["coef"][k].reshape(10, 28, 28), [f"class {class_name(c)}" for c in range(10)], "ten weight maps"
-    units = networks.first_layer(arrays, k, module)
+    units = networks.first_layer(arrays, k, module)[:UNITS]
     total = networks.first_units(module)
-    return (
-        units[:UNITS].reshape(-1, 28, 28),
-        [f"unit {u}" for u in range(min(UNITS, len(units)))],
-        (f"first-layer units 0-{min(UNITS, len(units)) - 1} (of {total})"),
-    )
+    if networks.convolutional(module):
+        side = units.shape[-1]
+        return (
+            units,
+            [f"filter {u}" for u in range(len(units))],
+            f"first-layer {side}x{side} filters 0-{len(units) - 1} (of {total})",
+        )
+    return units, [f"unit {u}" for u in range(len(units))], f"first-layer units 0-{len(units) - 1} (of {total})"
 
 
 def at_checkpoint(model: str, arrays: dict, k: int, module=None) -> None:
@@ -141,10 +144,11 @@ def at_checkpoint(model: str, arrays: dict, k: int, module=None) -> None:
         help="Off: each checkpoint on its own scale, so the shape of its maps shows even while they are small. "
         "On: the finished model's scale, so the weights are seen growing.",
     )
+    unit = "filter" if module is not None and not linear(arrays) and networks.convolutional(module) else "unit"
     zmax = symmetric_range(maps(model, arrays, last, module)[0] if same else coef) or 1e-6
     st.markdown(
         f"**The {what} of {model} at {step_label(arrays, k)}** of {int(steps[last]):,}: "
-        f"{'red pushes toward the class, blue away' if linear(arrays) else 'red ink excites the unit, blue ink inhibits it'} "
+        f"{'red pushes toward the class, blue away' if linear(arrays) else f'red ink excites the {unit}, blue ink inhibits it'} "
         f"(colour scale ±{zmax:.3g}"
         f"{', the finished model' if same else ', this checkpoint'}'s)."
     )

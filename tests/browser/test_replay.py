@@ -75,10 +75,11 @@ def test_the_networks_replay_their_first_layer_units(page, server):
     assert red > 0.02 and blue > 0.02, (red, blue)  # twenty units drawn, not blank
     assert page.get_by_text(re.compile(r"mlp reads it")).count() >= 1  # the digit followed through training
     assert_no_errors(page)
-    open_page(page, server, "Replay?replay_model=mlp-deep&replay_step=10", DONE)  # its units kept at every checkpoint
-    page.get_by_text(re.compile(r"first-layer units 0-19 \(of 500\) of mlp-deep at step \d+")).first.wait_for(timeout=30_000)
-    maps = page.locator(".st-key-replay_maps .js-plotly-plot").first
-    maps.scroll_into_view_if_needed()
-    red, blue = _coloured(_rgb(steady_screenshot(page, maps)))
-    assert red > 0.02 and blue > 0.02, (red, blue)
-    assert_no_errors(page)
+    for model, what in (("mlp-deep", r"units 0-19 \(of 500\)"), ("cnn", r"5x5 filters 0-19 \(of 32\)")):
+        open_page(page, server, f"Replay?replay_model={model}&replay_step=10", DONE)  # kept at every checkpoint
+        page.get_by_text(re.compile(rf"first-layer {what} of {model} at step \d+")).first.wait_for(timeout=30_000)
+        maps = page.locator(".st-key-replay_maps .js-plotly-plot").first
+        maps.scroll_into_view_if_needed()
+        red, blue = _coloured(_rgb(steady_screenshot(page, maps)))
+        assert red > 0.02 and blue > 0.02, (model, red, blue)
+        assert_no_errors(page)

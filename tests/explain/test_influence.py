@@ -66,7 +66,7 @@ def test_influence_command_lists_supporting_and_opposing_training_digits(committ
     out = run("influence", "--digit", "247", "--model", "cnn", "--json")
     assert out.returncode == 0, out.stderr
     found = json.loads(out.stdout)
-    assert set(found) == {"representer", "nearest"}
+    assert set(found) == {"representer", "nearest", "tracin"}
     labels = committed["cnn"]["labels"]
     for rows in found.values():
         assert [r["role"] for r in rows] == ["supports"] * 8 + ["opposes"] * 8
@@ -89,7 +89,7 @@ def test_explain_page_opens_the_training_digits_behind_the_answer():
     at.session_state[INFLUENCE_KEY] = True
     at.run()
     assert not at.exception, [e.message for e in at.exception]
-    assert sum(c.value.startswith(("Supporting", "Opposing")) for c in at.caption) == 4  # two methods x two roles
+    assert sum(c.value.startswith(("Supporting", "Opposing")) for c in at.caption) == 6  # three methods x two roles
     assert any("Representer points" in m.value for m in at.markdown)
     flips = next(d.value for d in at.dataframe if "top 10%" in d.value.columns)  # the flipped-label test's figures
     assert len(flips) == len(influence.RANKINGS) and flips["ranking"].iloc[0].startswith("TracIn")
@@ -137,11 +137,11 @@ def test_a_training_digits_own_view_reads_it_with_every_model_and_places_it_in_t
     assert sum(r["reads"] == calm["label"] for r in calm["readings"]) >= len(calm["readings"]) - 1
 
 
-def test_explain_page_adds_tracin_for_a_network_that_kept_its_checkpoints():
+def test_explain_page_adds_tracin_and_says_how_the_methods_differ():
     from mnistdash.ui.explain.influence import INFLUENCE_KEY
     from tests.ui.test_pages import run_page
 
-    at = run_page("pages/2_Explain.py", explain_model="mlp", influence_model="mlp", **{INFLUENCE_KEY: True})
+    at = run_page("pages/2_Explain.py", influence_model="bottleneck", **{INFLUENCE_KEY: True})  # its last 8 kept
     assert not at.exception, [e.message for e in at.exception]
     assert sum(c.value.startswith(("Supporting", "Opposing")) for c in at.caption) == 6  # three methods x two roles
     text = " ".join(m.value for m in at.markdown)

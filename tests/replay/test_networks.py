@@ -56,7 +56,7 @@ def test_a_quick_store_keeps_the_mlp_replay_and_reads_a_digit_through_it(quick_s
     assert np.allclose(probs[-1], model.predict_proba(test_split.floats()[3:4])[0], atol=1e-5)
     assert np.allclose(probs.sum(1), 1, atol=1e-5)
     units = first_layer(arrays, 1, model.module)
-    assert units.shape == (100, 784) and not np.array_equal(units, first_layer(arrays, k - 1, model.module))
+    assert units.shape == (100, 28, 28) and not np.array_equal(units, first_layer(arrays, k - 1, model.module))
 
 
 def test_the_committed_mlp_replay_ends_at_the_committed_mlp(test_split):
@@ -87,8 +87,8 @@ def test_a_larger_network_keeps_its_weights_at_the_last_checkpoints_and_what_the
     assert arrays[STATE + "body.1.weight"].shape == (2, 500, 784)  # the last is the model itself
     assert arrays["units"].shape == (k, networks.UNITS, 784) and arrays["test_probs"].shape == (k, len(test), 10)
     module = model.module
-    assert np.array_equal(first_layer(arrays, 1, module), arrays["units"][1].astype(np.float32))
-    kept_weights = first_layer(arrays, k - 2, module)
+    assert np.array_equal(first_layer(arrays, 1, module).reshape(networks.UNITS, 784), arrays["units"][1].astype(np.float32))
+    kept_weights = first_layer(arrays, k - 2, module).reshape(-1, 784)
     assert kept_weights.shape == (500, 784) and np.allclose(kept_weights[: networks.UNITS], arrays["units"][k - 2], atol=1e-3)
     with pytest.raises(KeyError, match="not kept"):
         networks.state_at(arrays, 1, dict(module.state_dict()))
@@ -97,10 +97,10 @@ def test_a_larger_network_keeps_its_weights_at_the_last_checkpoints_and_what_the
     assert np.allclose(probs[-1], model.predict_proba(test.floats()[5:6])[0], atol=1 / 255)
 
 
-@pytest.mark.parametrize("name", ["mlp-deep", "bottleneck"])
+@pytest.mark.parametrize("name", ["mlp-deep", "bottleneck", "cnn"])
 def test_the_committed_larger_networks_replays_end_at_the_committed_models(name, committed_models, test_split):
-    """mlp-deep and the bottleneck were retrained by today's `mnistdash train` with their checkpoints recorded; their
-    weights came out bit for bit as they were committed before (the same checksums in the manifest)."""
+    """mlp-deep, the bottleneck and the cnn were retrained by today's `mnistdash train` with their checkpoints
+    recorded; their weights came out bit for bit as they were committed before (the same checksums in the manifest)."""
     from mnistdash.replay import networks
 
     arrays = store.load_artifact(REPLAY_KEY.format(name))
@@ -111,10 +111,11 @@ def test_the_committed_larger_networks_replays_end_at_the_committed_models(name,
     assert arrays["test_accuracy"][-1] == pytest.approx(info["test_accuracy"], abs=1e-6)
     k = len(arrays["steps"])
     assert k >= 25 and arrays["kept"].tolist() == list(range(k - networks.KEPT[name], k))
-    last = first_layer(arrays, k - 1, model.module)
-    assert np.allclose(arrays["units"][-1], last[: networks.UNITS], atol=1e-3)
-    before = first_layer(arrays, k - 2, model.module)  # from the kept weights
-    assert np.allclose(arrays["units"][-2], before[: networks.UNITS], atol=1e-3)
-    assert np.abs(arrays["units"][1].astype(np.float32) - last[: networks.UNITS]).max() > 0.05
+    units = arrays["units"].reshape(k, networks.UNITS, -1).astype(np.float32)
+    last = first_layer(arrays, k - 1, model.module).reshape(-1, units.shape[-1])
+    assert np.allclose(units[-1], last[: networks.UNITS], atol=1e-3)
+    before = first_layer(arrays, k - 2, model.module).reshape(-1, units.shape[-1])  # from the kept weights
+    assert np.allclose(units[-2], before[: networks.UNITS], atol=1e-3)
+    assert np.abs(units[1] - last[: networks.UNITS]).max() > 0.05
     probs = networks.recorded_probabilities(arrays, 0)
     assert probs.argmax(1)[-1] == read[0] and arrays["test_accuracy"][0] < 0.3

@@ -10,7 +10,6 @@ import streamlit as st
 from mnistdash.explain import influence
 from mnistdash.replay import tracin
 from mnistdash.replay.build import REPLAY_KEY
-from mnistdash.replay.networks import NETWORKS as RECORDED
 from mnistdash.ui import cache
 from mnistdash.ui.grid import digit_grid
 from mnistdash.ui.mistakes.mislabel_table import ranking
@@ -53,8 +52,6 @@ def _artifact(model: str) -> tuple[dict, tuple] | str:
 @st.cache_resource(show_spinner="Reading the network's checkpoints ...")
 def _tracin(model: str) -> tuple[dict, dict] | str:
     """(the TracIn vectors, the replay whose checkpoints they come from), or the one line that says why not."""
-    if model not in RECORDED:
-        return f"it needs the checkpoints a network keeps while it trains, and {model} keeps none yet"
     kept = cache.artifact(tracin.TRACIN_KEY.format(model))
     if isinstance(kept, str):
         return kept

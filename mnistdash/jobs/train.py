@@ -148,7 +148,12 @@ def train_model(name: str, train: Split, quick: bool = False, seed: int = SEED, 
         loss = _denoise_loss if family == "denoiser" else _classify_loss(cfg.label_smoothing)
         if name in NETWORKS and test is not None:
             recorder = Recorder(*total_steps(len(x), cfg.batch, cfg.epochs), train, test, quick, seed, KEPT.get(name))
-        _fit_torch(module, cfg, x, y, loss, name, seed, recorder=recorder)
+        threads = torch.get_num_threads()
+        torch.set_num_threads(cfg.threads or threads)  # the count its committed weights were made on, where it says
+        try:
+            _fit_torch(module, cfg, x, y, loss, name, seed, recorder=recorder)
+        finally:
+            torch.set_num_threads(threads)
         tensors, train_cfg = state_to_numpy(module), asdict(cfg)
         model = from_tensors(name, family, config, tensors)
     replay = recorder.arrays() if recorder is not None else None
@@ -201,7 +206,7 @@ def _train_all(only, quick, data_dir, models_dir, seed) -> dict[str, dict[str, A
             "seed": seed,
             # the same seed on another thread count gives other weights (the sums of a batch's gradients run in
             # another order): a rebuild must use this count to give the same model (tests/jobs/test_train.py)
-            "train_threads": torch.get_num_threads(),
+            "train_threads": (train_cfg or {}).get("threads") or torch.get_num_threads(),
             "train_seconds": round(seconds, 1),
             "data_sha256": checksum,
             "train": train_cfg,

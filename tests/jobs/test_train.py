@@ -67,10 +67,11 @@ def test_augment_noise_is_seeded_clipped_and_on_a_share_of_the_batch():
     assert (plain[:, 0, :4, :4] > 0).flatten(1).any(1).float().mean() < 0.05  # without noise: hardly any
 
 
-def test_the_convnet_trains_to_the_same_weights_twice_on_two_threads():
-    """The cnn's run is seeded end to end (data order, augmentation, the noise it trains under, the initial weights):
-    a quick run on 2,000 training digits, twice, on the two threads `mnistdash train` uses by default, gives the same
-    weights to the bit."""
+def test_the_convnet_trains_to_the_same_weights_twice_whatever_the_callers_thread_count():
+    """The cnn's run is seeded end to end (data order, augmentation, the noise it trains under, the initial weights),
+    and it trains on the one thread its committed weights were made on, whatever the caller's count: a quick run on
+    2,000 training digits, twice on two threads and once on one, gives the same weights to the bit, and the caller's
+    count comes back."""
     import torch
 
     from mnistdash.data import Split
@@ -82,10 +83,13 @@ def test_the_convnet_trains_to_the_same_weights_twice_on_two_threads():
     torch.set_num_threads(2)
     try:
         runs = [train_model("cnn", train, quick=True)[1] for _ in range(2)]
+        assert torch.get_num_threads() == 2
         other = train_model("cnn", train, quick=True, seed=1)[1]
+        torch.set_num_threads(1)
+        runs.append(train_model("cnn", train, quick=True)[1])
     finally:
         torch.set_num_threads(threads)
-    assert runs[0].keys() == runs[1].keys()
+    assert runs[0].keys() == runs[1].keys() == runs[2].keys()
     for key in runs[0]:
-        assert np.array_equal(runs[0][key], runs[1][key]), key
+        assert np.array_equal(runs[0][key], runs[1][key]) and np.array_equal(runs[0][key], runs[2][key]), key
     assert any(not np.array_equal(other[k], runs[0][k]) for k in other)  # the comparison sees a change of seed

@@ -41,15 +41,16 @@ def test_the_slider_replays_the_weight_maps_and_a_late_digit_opens_on_explain(pa
         page.keyboard.press("ArrowLeft")
     page.wait_for_url(re.compile(r"replay_step=\d+"), timeout=30_000)
     wait_idle(page)
-    page.get_by_text(re.compile(r"The ten weight maps of logreg-multinomial at iteration \d+")).first.wait_for()
+    step = re.search(r"replay_step=(\d+)", page.url).group(1)  # the last key press's checkpoint
+    # eight presses are several reruns of the fragment: wait for the one of the last press, not an earlier one's text
+    page.get_by_text(f"The ten weight maps of logreg-multinomial at iteration {step}").first.wait_for(timeout=30_000)
+    wait_idle(page)
     later = page.get_by_text(re.compile(r"The ten weight maps of logreg-multinomial at iteration \d+")).first.inner_text()
-    assert later != shown
+    assert later != shown and f"iteration {step}" in later
     after = _rgb(steady_screenshot(page, maps))
     assert after.shape == before.shape
     assert np.abs(after - before).mean() > 3, np.abs(after - before).mean()  # the maps themselves changed
     assert min(_coloured(after)) > 0.01
-    step = re.search(r"replay_step=(\d+)", page.url).group(1)
-    assert f"iteration {step}" in later
 
     page.reload()  # the address keeps the checkpoint
     page.get_by_text(DONE).first.wait_for(timeout=60_000)

@@ -11,7 +11,7 @@ import streamlit as st
 from mnistdash.config import class_name
 from mnistdash.plots.figures import confusion_figure, symmetric_range
 from mnistdash.replay import figures, networks
-from mnistdash.replay.build import NEVER, REPLAY_KEY, REPLAYED, confusion_at, probabilities
+from mnistdash.replay.build import NEVER, REPLAY_KEY, REPLAYED, confusion_at, forgetting, probabilities
 from mnistdash.ui import cache, widgets
 from mnistdash.ui.grid import digit_grid
 from mnistdash.ui.robustness.attack import DRAWN_KEY
@@ -213,14 +213,14 @@ def one_digit(model: str, arrays: dict, k: int, index: int) -> None:
     with right:
         if label is not None:
             right_at = np.flatnonzero(read == label)
-            stays = [j for j in range(len(steps)) if (read[j:] == label).all()]
-            if not stays:
+            forgotten, learned = forgetting((read == label)[:, None])  # as for every test digit, for this one
+            flips, since = int(forgotten[0]), int(learned[0])
+            if since == NEVER:
                 verdict = f"{model} never settles on {class_name(label)}: it ends reading {class_name(int(read[-1]))}."
-            elif stays[0] == 0:
+            elif since == 0:
                 verdict = f"{model} reads it as {class_name(label)} from the start."
             else:
-                verdict = f"{model} reads it right from {step_label(arrays, stays[0])} on"
-                flips = int(((read[:-1] == label) & (read[1:] != label)).sum())
+                verdict = f"{model} reads it right from {step_label(arrays, since)} on"
                 verdict += f", after forgetting it {flips} time{'s' * (flips != 1)}." if flips else "."
             st.markdown(verdict + (f" Right at {len(right_at)} of {len(steps)} checkpoints." if len(right_at) else ""))
         else:  # no label: when it settles on its final answer

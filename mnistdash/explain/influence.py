@@ -202,13 +202,20 @@ def flip_labels(labels: np.ndarray, share: float = FLIP_SHARE, seed: int = 0) ->
     return out, changed
 
 
+def errors(logits: np.ndarray, targets: np.ndarray, smoothing: float = 0.0) -> np.ndarray:
+    """(N, 10) softmax - target: the cross-entropy's gradient with respect to the logits (a training's label
+    smoothing included)."""
+    z = logits - logits.max(1, keepdims=True)
+    p = np.exp(z) / np.exp(z).sum(1, keepdims=True)
+    target = np.full_like(p, smoothing / p.shape[1])
+    target[np.arange(len(targets)), targets] += 1 - smoothing
+    return p - target
+
+
 def self_gradient(phi: np.ndarray, logits: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """(N,) the squared norm of each digit's loss gradient with respect to the last layer (weights and bias):
     ||softmax - onehot||^2 * ||phi||^2, phi carrying its 1 (TracIn's term for a digit with itself)."""
-    z = logits - logits.max(1, keepdims=True)
-    p = np.exp(z) / np.exp(z).sum(1, keepdims=True)
-    p[np.arange(len(labels)), labels] -= 1
-    return (p**2).sum(1) * (np.asarray(phi, np.float64) ** 2).sum(1)
+    return (errors(logits, labels) ** 2).sum(1) * (np.asarray(phi, np.float64) ** 2).sum(1)
 
 
 def recall_at(score: np.ndarray, flipped: np.ndarray, shares=(0.05, 0.10)) -> list[float]:

@@ -40,7 +40,7 @@ from tqdm.auto import tqdm
 
 from mnistdash import store
 from mnistdash.data import Split
-from mnistdash.explain.influence import last_layer_weights, representation
+from mnistdash.explain.influence import errors, last_layer_weights, representation
 from mnistdash.replay.build import REPLAY_KEY
 from mnistdash.replay.networks import NETWORKS, kept, state_at
 from mnistdash.zoo.registry import BY_NAME
@@ -57,16 +57,6 @@ def weights(arrays: dict, lrs: np.ndarray) -> np.ndarray:
     steps = arrays["steps"][kept(arrays)]
     starts = np.concatenate([[0], steps[:-1]])
     return np.array([lrs[a:b].sum() for a, b in zip(starts, steps)])
-
-
-def errors(logits: np.ndarray, targets: np.ndarray, smoothing: float = 0.0) -> np.ndarray:
-    """(N, 10) softmax - target: the cross-entropy's gradient with respect to the logits (the training's label
-    smoothing included)."""
-    z = logits - logits.max(1, keepdims=True)
-    p = np.exp(z) / np.exp(z).sum(1, keepdims=True)
-    target = np.full_like(p, smoothing / p.shape[1])
-    target[np.arange(len(targets)), targets] += 1 - smoothing
-    return p - target
 
 
 def gradients(phi: np.ndarray, err: np.ndarray) -> np.ndarray:

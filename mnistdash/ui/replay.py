@@ -211,10 +211,11 @@ def one_digit(model: str, arrays: dict, k: int, index: int) -> None:
     with left:
         widgets.digit_image(digit, caption, alt, px=112)
     with right:
+        # as for every test digit, for this one: against its label, or a drawn digit against the final answer
+        forgotten, learned = forgetting((read == (label if label is not None else read[-1]))[:, None])
+        flips, since = int(forgotten[0]), int(learned[0])
         if label is not None:
             right_at = np.flatnonzero(read == label)
-            forgotten, learned = forgetting((read == label)[:, None])  # as for every test digit, for this one
-            flips, since = int(forgotten[0]), int(learned[0])
             if since == NEVER:
                 verdict = f"{model} never settles on {class_name(label)}: it ends reading {class_name(int(read[-1]))}."
             elif since == 0:
@@ -224,10 +225,8 @@ def one_digit(model: str, arrays: dict, k: int, index: int) -> None:
                 verdict += f", after forgetting it {flips} time{'s' * (flips != 1)}." if flips else "."
             st.markdown(verdict + (f" Right at {len(right_at)} of {len(steps)} checkpoints." if len(right_at) else ""))
         else:  # no label: when it settles on its final answer
-            final = int(read[-1])
-            since = min(j for j in range(len(steps)) if (read[j:] == final).all())
             where = "from the start" if since == 0 else f"from {step_label(arrays, since)} on"
-            st.markdown(f"{model} settles on **{class_name(final)}**, its final answer, {where}.")
+            st.markdown(f"{model} settles on **{class_name(int(read[-1]))}**, its final answer, {where}.")
         st.markdown(f"At {step_label(arrays, k)} it reads **{class_name(int(read[k]))}** (p = {probs[k, read[k]]:.2f}).")
         widgets.show(
             figures.probability_paths(steps, probs, label, k, *axis(arrays)),

@@ -248,18 +248,17 @@ def learned_late(arrays: dict) -> None:
         f"{never:,} are still read wrong at the end. Click *explain* under a digit to open it on the Explain page."
     )
     late_tab, forgot_tab = st.tabs(["Learned last", "Forgotten most"], key=TAB, bind="query-params")
-    with late_tab:
-        if not late_tab.open:  # only the open tab's digits are drawn
-            return
-        order = np.argsort(-learned.astype(np.int64), kind="stable")
-        order = order[learned[order] > 0][:SHOWN]
-        digit_grid(
-            order, "test", [f"#{i}: {step_label(arrays, int(learned[i])).split(' (')[0]}" for i in order], key="replay_late"
-        )
-    with forgot_tab:
-        if not forgot_tab.open:
-            return
-        order = np.argsort(-forgotten.astype(np.int64), kind="stable")
-        order = order[forgotten[order] > 0][:SHOWN]
-        captions = [f"#{i}: {int(forgotten[i])}x, " + ("never relearned" if learned[i] == NEVER else "relearned") for i in order]
-        digit_grid(order, "test", captions, key="replay_forgot")
+    if late_tab.open:  # only the open tab's digits are drawn
+        with late_tab:
+            order = np.argsort(-learned.astype(np.int64), kind="stable")
+            order = order[learned[order] > 0][:SHOWN]
+            captions = [f"#{i}: {step_label(arrays, int(learned[i])).split(' (')[0]}" for i in order]
+            digit_grid(order, "test", captions, key="replay_late")
+    if forgot_tab.open:
+        with forgot_tab:
+            order = np.argsort(-forgotten.astype(np.int64), kind="stable")
+            order = order[forgotten[order] > 0][:SHOWN]
+            captions = [
+                f"#{i}: {int(forgotten[i])}x, " + ("never relearned" if learned[i] == NEVER else "relearned") for i in order
+            ]
+            digit_grid(order, "test", captions, key="replay_forgot")

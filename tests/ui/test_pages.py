@@ -261,3 +261,14 @@ def test_the_replay_of_a_larger_network_reads_its_kept_test_probabilities(test_s
     assert "first-layer units 0-19 (of 500)" in text and "mlp-deep reads it right from" in text
     assert "replay_source" not in [r.key for r in at.radio]  # only the test digit
     assert any("keeps its readings of the test digits instead" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("tab,grid", [("Learned last", "replay_late"), ("Forgotten most", "replay_forgot")])
+def test_each_replay_tab_draws_its_digits(tab, grid):
+    """Whichever tab is open (kept in the address as replay_tab), its grid of test digits is drawn, and only its."""
+    at = run_page("pages/12_Replay.py", replay_tab=tab)
+    assert not at.exception, [e.message for e in at.exception]
+    keys = [b.key or "" for b in at.button]
+    other = {"replay_late", "replay_forgot"} - {grid}
+    assert sum(k.startswith(f"{grid}_x_") for k in keys) == 24, keys  # SHOWN digits, each with its explain button
+    assert not any(k.startswith(f"{o}_x_") for o in other for k in keys)

@@ -42,9 +42,13 @@ TARGET_READ, TARGET_FLAGGED = 0.97, 0.03
 
 
 def _module_at(revision: str, name: str, extra: dict | None = None):
-    source = subprocess.run(
-        ["git", "show", f"{revision}:mnistdash/{name}.py"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout
+    for path in (f"mnistdash/images/{name}.py", f"mnistdash/{name}.py"):  # the reading pipeline moved to images/
+        shown = subprocess.run(["git", "show", f"{revision}:{path}"], cwd=ROOT, capture_output=True, text=True)
+        if shown.returncode == 0:
+            break
+    else:
+        raise subprocess.CalledProcessError(shown.returncode, shown.args)
+    source = shown.stdout
     module = types.ModuleType(f"{name}_{revision}")
     module.__dict__.update(extra or {})
     sys.modules[module.__name__] = module  # dataclasses look their module up there
@@ -58,7 +62,7 @@ def _module_at(revision: str, name: str, extra: dict | None = None):
             extra["ink"],
         )
     try:
-        exec(compile(source, f"{revision}:mnistdash/{name}.py", "exec"), module.__dict__)
+        exec(compile(source, f"{revision}:{path}", "exec"), module.__dict__)
     finally:
         if extra and "ink" in extra:
             mnistdash.images.ink = old_ink

@@ -31,6 +31,7 @@ RULE_LENGTH = 0.1  # a ruled line's piece spans at least this fraction of the sh
 RULE_ASPECT = 12.0  # ...and is this many times longer than thick (a written 1 is about 7)
 NEAR_MAIN = 0.35  # pieces within this fraction of the digit's size belong to it
 MIN_PIECE = 0.05  # pieces smaller than this fraction of the digit's main stroke are specks
+MIN_OWN_OPENING = 0.01  # in a number, pieces with at least this share of the ink are opened by their own width
 
 
 def _shrink(image: np.ndarray, side: int) -> np.ndarray:
@@ -165,12 +166,35 @@ def open_by_disc(mask: np.ndarray, radius: float) -> np.ndarray:
     return ndimage.distance_transform_edt(~core) <= radius
 
 
+def open_each(mask: np.ndarray, radius: float) -> np.ndarray:
+    """The mask opened piece by piece: each connected piece by a disc of OPENING times its own strokes' half-width,
+    at most `radius`. A number's digits need not share one pen's width (a thin 5 beside a thick 7), and one opening
+    sized by the thickest digit erases the thin one. Pieces too small to hold a digit get `radius` itself."""
+    out = open_by_disc(mask, radius) if radius >= 1.0 else mask.copy()
+    labels, count = ndimage.label(mask, structure=np.ones((3, 3)))
+    if count == 0:
+        return out
+    area = ndimage.sum_labels(mask, labels, np.arange(1, count + 1))
+    for k, box in enumerate(ndimage.find_objects(labels), 1):
+        if area[k - 1] < MIN_OWN_OPENING * mask.sum():
+            continue
+        part = np.pad(labels[box] == k, 1)  # padded: the distance map sees paper around the piece
+        own = min(radius, OPENING * stroke_radius(part))
+        opened = (open_by_disc(part, own) if own >= 1.0 else part)[1:-1, 1:-1]
+        out[box] = np.where(labels[box] == k, opened, out[box])
+    return out
+
+
 def digit_mask(mask: np.ndarray, noisy: bool = True, several: bool = False) -> tuple[np.ndarray, float]:
     """The digit's strokes in a thresholded ink mask, and the radius of the opening used (none on a
     clean image such as a drawing: nothing there is thinner than the strokes but the strokes).
-    `several`: every piece of ink that is not a ruled line and not a speck (a number's digits), not one digit's."""
+    `several`: every piece of ink that is not a ruled line and not a speck (a number's digits), not one digit's;
+    each piece is opened by its own strokes' width (open_each)."""
     radius = OPENING * stroke_radius(mask) if noisy else 0.0
-    opened = open_by_disc(mask, radius) if radius >= 1.0 else mask
+    if several and radius >= 1.0:
+        opened = open_each(mask, radius)
+    else:
+        opened = open_by_disc(mask, radius) if radius >= 1.0 else mask
     labels, count = ndimage.label(opened, structure=np.ones((3, 3)))
     if count == 0:
         return opened, radius

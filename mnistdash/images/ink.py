@@ -7,7 +7,8 @@ The steps, each a pure function of arrays (H, W) in [0, 1]:
 3. 1 - flat is the ink's strength; `noise_floor` says what the paper's grain reaches (higher where
    the light is low), `otsu` picks the threshold above it.
 4. `digit_mask`: an opening by a disc half a stroke wide drops what is much thinner than the
-   strokes (grain, specks, rules crossing the digit); long thin pieces (ruled lines) are dropped;
+   strokes (grain, specks, rules crossing the digit; in a number, each piece by its own strokes' width,
+   `open_each`); long thin pieces (ruled lines) are dropped;
    the piece with the most ink near the centre is the digit, with the pieces close to it (a 5's bar).
 """
 
